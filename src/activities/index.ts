@@ -1,0 +1,21 @@
+// All activities of the worker, built from the configuration. Workflows import only the type.
+import type { GuardianConfig } from '../config/schema.js';
+import { createAirbyteActivities } from './airbyte.js';
+import { createBackupValidationActivities } from './backup-validation.js';
+import { createCheckActivities } from './checks.js';
+import { SystemRegistry } from './context.js';
+import { createCredentialActivities } from './credentials.js';
+import { createNotificationActivities } from './notifications.js';
+
+export function createActivities(config: GuardianConfig, env: NodeJS.ProcessEnv = process.env) {
+  const systems = new SystemRegistry(config, env);
+  return {
+    ...createCheckActivities(systems),
+    ...createAirbyteActivities(systems),
+    ...createCredentialActivities(systems),
+    ...createBackupValidationActivities(systems),
+    ...createNotificationActivities(systems),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
