@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import {
   assertLoopbackEndpoints,
+  assertLoopbackUrl,
   ConfigError,
   findSystem,
   loadConfig,
@@ -95,6 +96,7 @@ describe('defaults', () => {
       replication_lag_threshold_minutes: 10,
       error_rate_threshold: 0.1,
       s3_freshness_threshold_hours: 6,
+      connection_saturation: { warn: 0.8, fail: 0.95 },
       fast_confirmation: { enabled: true, rechecks: 2, interval_seconds: 20 },
     });
     expect(s?.sync_retry_policy).toMatchObject({
@@ -103,7 +105,19 @@ describe('defaults', () => {
       max_delay_minutes: 20,
       multiplier: 2,
     });
-    expect(s?.recovery.escalation).toEqual({ backup_at_consecutive_failures: 3, manual_at_consecutive_failures: 5 });
+    expect(s?.recovery).toMatchObject({
+      backoff_minutes: [5, 15, 30],
+      jitter_max_seconds: 60,
+      jitter_max_fraction: 0.1,
+      escalation: { backup_at_consecutive_failures: 3, manual_at_consecutive_failures: 5 },
+      approval_timeout_minutes: 30,
+      anti_flapping_minutes: 30,
+    });
+    expect(s?.notifications).toEqual({ request_timeout_seconds: 10, reminder_interval_hours: 4 });
+    expect(s?.s3).toMatchObject({ region: 'us-east-2', force_path_style: false });
+    expect(s?.s3.buckets.backup.path_format).toBe(
+      'backup_${STREAM_NAME}/backup_dt=${YEAR}-${MONTH}-${DAY}/backup_file_${STREAM_NAME}',
+    );
     expect(s?.continuous_monitoring.schedule_cron).toBe('*/10 * * * *');
     expect(s?.mysql.primary.port).toBe(3306);
     expect(s?.mysql.tables[0]).toMatchObject({ freshness_column: 'Data_Processamento', primary_key: 'idpk' });
@@ -201,19 +215,71 @@ const badConfigs: { name: string; text: string; path: string; message: RegExp }[
     name: 'a wrong version',
     text: stringify({ version: 2, systems: [minimalSystem()] }),
     path: 'version',
-    message: /1/,
+    message: /expected 1/,
   },
   {
     name: 'an unknown auth type',
     text: withSystem((s) => Object.assign(s.airbyte, { auth: { type: 'basic' } })),
     path: 'systems[0].airbyte.auth.type',
-    message: /./,
+    message: /'bearer' \| 'client_credentials'/,
   },
   {
     name: 'an error rate above 1',
     text: withSystem((s) => Object.assign(s, { health_check: { error_rate_threshold: 10 } })),
     path: 'systems[0].health_check.error_rate_threshold',
-    message: /1/,
+    message: /<=1/,
+  },
+  {
+    name: 'manual escalation equal to backup',
+    text: withSystem((s) =>
+      Object.assign(s, {
+        recovery: { escalation: { backup_at_consecutive_failures: 4, manual_at_consecutive_failures: 4 } },
+      }),
+    ),
+    path: 'systems[0].recovery.escalation.manual_at_consecutive_failures',
+    message: /greater than/,
+  },
+  {
+    name: 'a cron field out of range',
+    text: withSystem((s) => Object.assign(s, { continuous_monitoring: { schedule_cron: '61 * * * *' } })),
+    path: 'systems[0].continuous_monitoring.schedule_cron',
+    message: /5-field cron/,
+  },
+  {
+    name: 'an unsafe user name',
+    text: withSystem((s) => Object.assign(s.mysql.backup, { user: "u'@'%" })),
+    path: 'systems[0].mysql.backup.user',
+    message: /MySQL identifier/,
+  },
+  {
+    name: 'a saturation warning above its failure level',
+    text: withSystem((s) => Object.assign(s, { health_check: { connection_saturation: { warn: 0.99 } } })),
+    path: 'systems[0].health_check.connection_saturation.warn',
+    message: /warn must not exceed fail/,
+  },
+  {
+    name: 'a retry delay above its maximum',
+    text: withSystem((s) => Object.assign(s, { sync_retry_policy: { initial_delay_minutes: 30 } })),
+    path: 'systems[0].sync_retry_policy.initial_delay_minutes',
+    message: /must not exceed max_delay_minutes/,
+  },
+  {
+    name: 'a contact nobody can reach',
+    text: withSystem((s) => Object.assign(s, { escalation_contacts: [{ role: 'CTO' }] })),
+    path: 'systems[0].escalation_contacts[0]',
+    message: /at least one of phone, email or slack/,
+  },
+  {
+    name: 'an API URL that is not http(s)',
+    text: withSystem((s) => Object.assign(s.airbyte, { api_url: 'ftp://airbyte/api' })),
+    path: 'systems[0].airbyte.api_url',
+    message: /must be an http\(s\) URL/,
+  },
+  {
+    name: 'a literal secret inside the Airbyte auth',
+    text: withSystem((s) => Object.assign(s.airbyte, { auth: { type: 'bearer', token: 'eyJhbGciOi' } })),
+    path: 'systems[0].airbyte.auth.token',
+    message: /secrets must be \{ env: NAME \} references/,
   },
 ];
 
@@ -226,8 +292,22 @@ describe('bad configs are rejected with the exact path and the problem', () => {
   });
 
   it('names line and column of a YAML syntax error', () => {
-    const issues = issuesOf('version: 1\nsystems:\n  - id: acode\n    name: [unclosed\n');
-    expect(issues[0]?.message).toMatch(/YAML syntax error at line \d+, column \d+/);
+    expect(issuesOf('version: 1\nsystems:\n  - id: acode\n    name: [unclosed\n')[0]?.message).toMatch(
+      /YAML syntax error at line \d+, column \d+/,
+    );
+    expect(issuesOf('version: 1\nversion: 1\n')).toEqual([
+      { path: '', message: 'YAML syntax error at line 2, column 1: Map keys must be unique' },
+    ]);
+  });
+
+  it('reports a literal secret once, with what to write instead', () => {
+    const issues = issuesOf(withSystem((s) => Object.assign(s.mysql.primary, { password: 'hunter2' })));
+    expect(issues).toEqual([
+      {
+        path: 'systems[0].mysql.primary.password',
+        message: 'secrets must be { env: NAME } references, never literal values in the file',
+      },
+    ]);
   });
 
   it('reports every problem at once, in a message that names the file', () => {
@@ -241,7 +321,9 @@ describe('bad configs are rejected with the exact path and the problem', () => {
   });
 
   it('names a missing file', async () => {
-    await expect(loadConfig('/nonexistent/acode.yaml')).rejects.toThrow(/file not found/);
+    await expect(loadConfig('/nonexistent/acode.yaml')).rejects.toThrow(
+      /Invalid configuration \/nonexistent\/acode\.yaml:\n {2}- file not found \(\/nonexistent\/acode\.yaml\)/,
+    );
   });
 });
 
@@ -261,6 +343,21 @@ describe('secrets and lookups', () => {
       'min.yaml',
     );
     expect(() => findSystem(c, 'nope')).toThrow(/unknown system "nope"; configured systems: acode/);
+  });
+
+  it('accepts only loopback URLs for resolved secrets', () => {
+    for (const url of [
+      'http://127.0.0.1:18080/slack',
+      'http://127.1.2.3/x',
+      'http://[::1]:8080/',
+      'http://localhost:1/',
+    ]) {
+      expect(() => assertLoopbackUrl(url, 'slack webhook')).not.toThrow();
+    }
+    for (const url of ['https://hooks.slack.com/services/T/B/X', 'http://127.0.0.1.example.com/', 'http://10.0.0.1/']) {
+      expect(() => assertLoopbackUrl(url, 'slack webhook')).toThrow(/slack webhook is not a loopback endpoint/);
+    }
+    expect(() => assertLoopbackUrl('not a url', 'slack webhook')).toThrow(/slack webhook: not a URL/);
   });
 
   it('renders zod paths as config paths', () => {

@@ -24,6 +24,7 @@ export type SecretRef = z.infer<typeof secretRef>;
 const identifier = z
   .string()
   .regex(/^[A-Za-z0-9_]{1,64}$/, 'must be a plain MySQL identifier (letters, digits, _; at most 64)');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const positive = z.number().positive();
 const count = z.number().int().min(1);
 const fraction = z.number().min(0).max(1);
@@ -64,7 +65,6 @@ const mysqlEndpoint = z
     user: identifier,
     password: secretRef,
     database: identifier,
-    connect_timeout_seconds: positive.optional(),
   })
   .strict();
 export type MysqlEndpointConfig = z.infer<typeof mysqlEndpoint>;
@@ -194,7 +194,7 @@ const notifications = z
       .strict()
       .optional(),
     pagerduty: z
-      .object({ routing_key: secretRef, events_url: z.url().default('https://events.pagerduty.com/v2/enqueue') })
+      .object({ routing_key: secretRef, events_url: httpUrl.default('https://events.pagerduty.com/v2/enqueue') })
       .strict()
       .optional(),
     request_timeout_seconds: positive.default(10),
@@ -230,23 +230,21 @@ export const systemSchema = z
       .strict(),
     airbyte: z
       .object({
-        api_url: z.url(),
-        ui_url: z.url().optional(),
+        api_url: httpUrl,
+        ui_url: httpUrl.optional(),
         auth: airbyteAuth,
         request_timeout_seconds: positive.default(30),
         primary_connection_id: z.string().min(1),
         backup_connection_id: z.string().min(1),
         primary_source_id: z.string().min(1).optional(),
         backup_source_id: z.string().min(1).optional(),
-        /** Stream names of the connections; the table names when omitted. */
-        streams: z.array(z.string().min(1)).min(1).optional(),
       })
       .strict(),
     s3: z
       .object({
         region: z.string().min(1).default('us-east-2'),
         /** For S3-compatible servers; absent means AWS. */
-        endpoint: z.url().optional(),
+        endpoint: httpUrl.optional(),
         force_path_style: z.boolean().default(false),
         /** Absent means the default AWS credential chain (e.g. an IAM role). */
         credentials: z.object({ access_key_id: secretRef, secret_access_key: secretRef }).strict().optional(),
@@ -286,7 +284,7 @@ export const configSchema = z
       .object({
         namespace: z.string().min(1).default('default'),
         task_queue: z.string().min(1).default('acode-guardian'),
-        ui_url: z.url().default('http://localhost:8233'),
+        ui_url: httpUrl.default('http://localhost:8233'),
       })
       .strict()
       .prefault({}),

@@ -303,6 +303,7 @@ export function createAirbyteSimulator(state: SimulatorState, creds: SimulatorCr
     }
     if (req.method === 'POST' && path === '/reset') {
       state.reset();
+      tokens.clear();
       httpFaults = [];
       slowRules = [];
       tokenTtlSeconds = 900;
