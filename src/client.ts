@@ -1,11 +1,27 @@
 // The operator CLI: `acode-guardian <command>` (or `npm run cli -- <command>`).
 import { Command } from 'commander';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configPathFromEnv, loadConfig } from './config/load.js';
 import { localConfigPath } from './stack/paths.js';
 import { loadStackSecretsIntoEnv } from './stack/secrets.js';
 import { stackDown, stackStatus, stackUp } from './stack/stack.js';
 import { runWorker } from './worker.js';
+import { createActivities } from './activities/index.js';
+import type { CheckResult } from './checks/types.js';
+import { renderCheckTable } from './cli/check-table.js';
+
+/** The sandbox config's secrets live in .data/secrets.env; any other config reads the real environment. */
+function useSandboxSecretsFor(configPath: string): void {
+  if (path.resolve(configPath) === localConfigPath) loadStackSecretsIntoEnv();
+}
+
+/** One round of checks, run here rather than on a worker: the same code the workflows call. */
+async function runChecksNow(configPath: string, systemId: string): Promise<CheckResult[]> {
+  useSandboxSecretsFor(configPath);
+  const config = await loadConfig(configPath);
+  return createActivities(config).runChecks(systemId);
+}
 
 export function buildCli(): Command {
   const program = new Command('acode-guardian')
@@ -19,8 +35,25 @@ export function buildCli(): Command {
       await stackUp();
       loadStackSecretsIntoEnv();
       const config = await loadConfig(localConfigPath);
+      for (const system of config.systems) {
+        console.log(
+          `\nHealth of ${system.name}:\n${renderCheckTable(await runChecksNow(localConfigPath, system.id))}\n`,
+        );
+      }
       console.log(`Temporal Web UI: ${config.temporal.ui_url}  (Ctrl-C stops the worker; the stack keeps running)`);
       await runWorker(localConfigPath);
+    });
+
+  program
+    .command('check')
+    .description('run the health checks of a system now, from this machine, and print the result table')
+    .argument('<system>', 'system id from the config')
+    .option('-c, --config <path>', 'configuration file')
+    .option('--json', 'machine-readable output')
+    .action(async (systemId: string, opts: { config?: string; json?: boolean }) => {
+      const results = await runChecksNow(opts.config ?? configPathFromEnv(), systemId);
+      console.log(opts.json ? JSON.stringify(results, null, 2) : renderCheckTable(results));
+      if (results.some((r) => r.status === 'unhealthy')) process.exitCode = 2;
     });
 
   program
@@ -30,7 +63,9 @@ export function buildCli(): Command {
     )
     .option('-c, --config <path>', 'configuration file')
     .action(async (opts: { config?: string }) => {
-      await runWorker(opts.config ?? configPathFromEnv());
+      const configPath = opts.config ?? configPathFromEnv();
+      useSandboxSecretsFor(configPath);
+      await runWorker(configPath);
     });
 
   const config = program.command('config').description('configuration files');

@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebhookSinkClient } from '../src/stack/webhook-sink-client.js';
 
 const sink = new WebhookSinkClient();
@@ -12,6 +12,8 @@ const post = (path: string, body: unknown, timeoutMs = 5000) =>
   });
 
 beforeEach(() => sink.clear());
+// Faults left unconsumed would leak into other test files that use the same sink.
+afterEach(() => sink.clear());
 
 describe('webhook sink of the local stack', () => {
   it('records a POST with its body and answers like Slack', async () => {

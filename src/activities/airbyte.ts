@@ -7,38 +7,38 @@ import type { SystemRegistry } from './context.js';
 
 export function createAirbyteActivities(systems: SystemRegistry) {
   return {
-    async getAirbyteConnection(systemId: string, side: Side): Promise<ConnectionResponse> {
+    getAirbyteConnection: async (systemId: string, side: Side): Promise<ConnectionResponse> => {
       const ctx = systems.get(systemId);
       return ctx.airbyte().getConnection(ctx.connectionId(side));
     },
 
     /** Idempotent: setting the status it already has is a no-op for Airbyte. */
-    async setAirbyteConnectionStatus(
+    setAirbyteConnectionStatus: async (
       systemId: string,
       side: Side,
       status: 'active' | 'inactive',
-    ): Promise<ConnectionResponse> {
+    ): Promise<ConnectionResponse> => {
       const ctx = systems.get(systemId);
       return ctx.airbyte().setConnectionStatus(ctx.connectionId(side), status);
     },
 
     /** Safe to retry: a sync already running is adopted, never doubled. */
-    async triggerSync(systemId: string, side: Side): Promise<TriggeredSync> {
+    triggerSync: async (systemId: string, side: Side): Promise<TriggeredSync> => {
       const ctx = systems.get(systemId);
       return ctx.airbyte().triggerSync(ctx.connectionId(side));
     },
 
-    async getSyncJob(systemId: string, jobId: number): Promise<JobResponse> {
+    getSyncJob: async (systemId: string, jobId: number): Promise<JobResponse> => {
       return systems.get(systemId).airbyte().getJob(jobId);
     },
 
-    async listSyncJobs(systemId: string, side: Side, limit = 20): Promise<JobResponse[]> {
+    listSyncJobs: async (systemId: string, side: Side, limit = 20): Promise<JobResponse[]> => {
       const ctx = systems.get(systemId);
       return (await ctx.airbyte().listJobs(ctx.connectionId(side), { limit })).data;
     },
 
     /** Cancels a job still running; a job already ended is returned unchanged. */
-    async cancelSyncJob(systemId: string, jobId: number): Promise<JobResponse> {
+    cancelSyncJob: async (systemId: string, jobId: number): Promise<JobResponse> => {
       return systems.get(systemId).airbyte().cancelJob(jobId);
     },
   };

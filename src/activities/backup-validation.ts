@@ -49,7 +49,7 @@ export function summarizeStream(stream: string, prefix: string, reports: Parquet
 export function createBackupValidationActivities(systems: SystemRegistry) {
   return {
     /** `day` is YYYY-MM-DD (UTC); default today. */
-    async validateBackup(systemId: string, day?: string): Promise<BackupValidation> {
+    validateBackup: async (systemId: string, day?: string): Promise<BackupValidation> => {
       const ctx = systems.get(systemId);
       const { backup } = ctx.system.s3.buckets;
       const limits = ctx.system.backup_validation;

@@ -72,12 +72,12 @@ export function createCheckActivities(systems: SystemRegistry) {
 
   return {
     /** One check now, e.g. the primary's connectivity during a backoff retry. */
-    async runCheck(systemId: string, request: CheckRequest): Promise<CheckResult> {
+    runCheck: async (systemId: string, request: CheckRequest): Promise<CheckResult> => {
       return runOne(systemId, request);
     },
 
     /** A round of checks, concurrently, each bounded by the check timeout. Default: the full round. */
-    async runChecks(systemId: string, requests: CheckRequest[] = fullRound): Promise<CheckResult[]> {
+    runChecks: async (systemId: string, requests: CheckRequest[] = fullRound): Promise<CheckResult[]> => {
       return Promise.all(requests.map((r) => runOne(systemId, r)));
     },
   };

@@ -16,7 +16,7 @@ export interface RotationResult {
 export function createCredentialActivities(systems: SystemRegistry) {
   return {
     /** `rotationId` names one rotation (e.g. the recovery workflow id plus attempt): retries reuse it. */
-    async rotateCredentials(systemId: string, rotationId: string): Promise<RotationResult> {
+    rotateCredentials: async (systemId: string, rotationId: string): Promise<RotationResult> => {
       const ctx = systems.get(systemId);
       const { admin, rotated_account: account, rotation_key: key, primary } = ctx.system.mysql;
       if (!admin || !account || !key) {
@@ -29,6 +29,8 @@ export function createCredentialActivities(systems: SystemRegistry) {
         ...ctx.mysql('primary'),
         user: admin.user,
         password: ctx.secret(admin.password, 'mysql.admin.password'),
+        // No default database: managing accounts needs none, and the admin may have no grant on it.
+        database: '',
       };
       await setPassword(adminEndpoint, account, password, ctx.timeoutMs);
       const verified = await canLogin({ ...ctx.mysql('primary'), user: account.user, password }, ctx.timeoutMs);

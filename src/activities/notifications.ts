@@ -16,7 +16,7 @@ export interface NotificationRequest {
 
 export function createNotificationActivities(systems: SystemRegistry) {
   return {
-    async sendNotification(systemId: string, req: NotificationRequest): Promise<NotificationOutcome[]> {
+    sendNotification: async (systemId: string, req: NotificationRequest): Promise<NotificationOutcome[]> => {
       const ctx = systems.get(systemId);
       const n = ctx.system.notifications;
       const http = { timeoutMs: n.request_timeout_seconds * 1000 };

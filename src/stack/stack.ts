@@ -1,10 +1,14 @@
 // The local sandbox stack: every real service the main job, the demo and the tests use, on
 // loopback, with pid files and logs under .data/. `up` is idempotent: what runs is kept.
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { SystemConfig } from '../config/schema.js';
+import { AirbyteClient, isTerminal } from '../integrations/airbyte/client.js';
 import { loadConfig } from '../config/load.js';
 import { upMariaDb, mariaInstance, stopMaria, rootConnection } from './mariadb.js';
 import { isPortOpen, runningPid, startDetached, stopPid, waitUntil } from './process.js';
-import { downS3, s3PidFile, upS3 } from './s3.js';
+import { downS3, s3PidFile, sandboxS3Client, upS3 } from './s3.js';
 import { ensureStackSecrets } from './secrets.js';
 import { downTemporal, temporalPidFile, upTemporal } from './temporal.js';
 import { localConfigPath, repoRoot, serviceDir } from './paths.js';
@@ -14,6 +18,41 @@ import { AirbyteSimulatorControl } from './airbyte-simulator/control-client.js';
 
 /** Sandbox data: a week of sales for 20 stores, so freshness checks see recent rows. */
 const defaultSeed = { days: 7, storesPerDay: 20, productsPerStore: 10 };
+
+/**
+ * A fresh sandbox has an empty production bucket (moto keeps nothing across restarts), which
+ * the s3_uploads check rightly calls unhealthy: one primary sync through the simulator fills it,
+ * as Airbyte's schedule would have.
+ */
+async function primeProductionData(system: SystemConfig, env: Record<string, string>): Promise<string | undefined> {
+  const { production } = system.s3.buckets;
+  const s3 = sandboxS3Client(env);
+  try {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: production.name, Prefix: production.prefix, MaxKeys: 1 }),
+    );
+    if (page.KeyCount) return undefined;
+  } finally {
+    s3.destroy();
+  }
+  const client = new AirbyteClient({
+    apiUrl: system.airbyte.api_url,
+    auth: {
+      type: 'client_credentials',
+      clientId: env.AIRBYTE_CLIENT_ID ?? '',
+      clientSecret: env.AIRBYTE_CLIENT_SECRET ?? '',
+    },
+    timeoutMs: 10_000,
+  });
+  const { job } = await client.triggerSync(system.airbyte.primary_connection_id);
+  let current = job;
+  for (let i = 0; i < 600 && !isTerminal(current); i++) {
+    await delay(100);
+    current = await client.getJob(job.jobId);
+  }
+  if (current.status !== 'succeeded') throw new Error(`the first primary sync of ${system.id} ended ${current.status}`);
+  return `${system.id}: first primary sync copied ${current.rowsSynced ?? 0} rows to s3://${production.name}/${production.prefix}`;
+}
 
 /** A service of the stack that is one of this project's own Node programs (run through tsx). */
 interface NodeService {
@@ -70,6 +109,10 @@ export async function stackUp(log: (line: string) => void = console.log): Promis
   log(await upS3(secrets, buckets));
   // The simulator reads MySQL and writes S3, so it starts last.
   for (const svc of nodeServices) log(await upNodeService(svc, secrets));
+  for (const system of config.systems) {
+    const primed = await primeProductionData(system, secrets);
+    if (primed) log(primed);
+  }
   return secrets;
 }
 

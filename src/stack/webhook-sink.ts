@@ -81,7 +81,9 @@ export function createWebhookSink(): http.Server {
     return json(res, 404, { error: `unknown control route ${route}` });
   };
 
-  return http.createServer((req, res) => {
+  // Idle keep-alive sockets outlive the clients' own keep-alive (undici: 4 s), so a client never
+  // reuses a socket the server is closing at that moment (a spurious ECONNRESET and retry).
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -128,4 +130,5 @@ export function createWebhookSink(): http.Server {
       res.writeHead(answer.status, { 'content-type': answer.type }).end(answer.body);
     });
   });
+  return server;
 }

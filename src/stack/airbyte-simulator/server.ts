@@ -368,7 +368,9 @@ export function createAirbyteSimulator(state: SimulatorState, creds: SimulatorCr
     throw new HttpProblem(problems.notFound('route', `${req.method} ${req.path}`));
   }
 
-  return http.createServer((incoming, res) => {
+  // Idle keep-alive sockets outlive the clients' own keep-alive (undici: 4 s), so a client never
+  // reuses a socket the server is closing at that moment (a spurious ECONNRESET and retry).
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, (incoming, res) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (c: Buffer) => chunks.push(c));
     incoming.on('end', () => {
@@ -406,4 +408,5 @@ export function createAirbyteSimulator(state: SimulatorState, creds: SimulatorCr
       });
     });
   });
+  return server;
 }
