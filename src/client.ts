@@ -10,10 +10,16 @@ import { runWorker } from './worker.js';
 import { createActivities } from './activities/index.js';
 import type { CheckResult } from './checks/types.js';
 import { renderCheckTable } from './cli/check-table.js';
+import { loopbackOnlyVar } from './integrations/loopback.js';
 
-/** The sandbox config's secrets live in .data/secrets.env; any other config reads the real environment. */
+/**
+ * The sandbox config's secrets live in .data/secrets.env, and the sandbox never leaves this
+ * machine; any other config reads the real environment.
+ */
 function useSandboxSecretsFor(configPath: string): void {
-  if (path.resolve(configPath) === localConfigPath) loadStackSecretsIntoEnv();
+  if (path.resolve(configPath) !== localConfigPath) return;
+  loadStackSecretsIntoEnv();
+  process.env[loopbackOnlyVar] = '1';
 }
 
 /** One round of checks, run here rather than on a worker: the same code the workflows call. */
@@ -32,8 +38,8 @@ export function buildCli(): Command {
     .command('start')
     .description('the main job on the embedded default: bring up the local stack, then run the worker against it')
     .action(async () => {
+      useSandboxSecretsFor(localConfigPath);
       await stackUp();
-      loadStackSecretsIntoEnv();
       const config = await loadConfig(localConfigPath);
       for (const system of config.systems) {
         console.log(

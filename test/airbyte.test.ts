@@ -46,6 +46,26 @@ describe('Airbyte client against the simulator', () => {
     await expect(client.getConnection(primaryConnection)).resolves.toMatchObject({ connectionId: primaryConnection });
   });
 
+  it('reuses a token until a minute before it expires, then fetches a new one', async () => {
+    let now = Date.now();
+    const client = simulatorClient({ now: () => now });
+    await client.getConnection(primaryConnection);
+    await client.getConnection(primaryConnection);
+    expect((await simulator.state()).tokensIssued).toBe(1);
+    now += 841_000; // 900 s token: within the 60 s margin now
+    await client.getConnection(primaryConnection);
+    expect((await simulator.state()).tokensIssued).toBe(2);
+  });
+
+  it('times out a slow answer and retries it', async () => {
+    const waits: number[] = [];
+    const client = simulatorClient({ timeoutMs: 300, sleep: (ms) => Promise.resolve(void waits.push(ms)) });
+    await client.getConnection(primaryConnection);
+    await simulator.inject({ kind: 'slow', count: 1, delayMs: 2500 });
+    await expect(client.getConnection(primaryConnection)).resolves.toMatchObject({ connectionId: primaryConnection });
+    expect(waits).toHaveLength(1);
+  });
+
   it('reports bad credentials and unknown ids with the API problem title', async () => {
     const bad = new AirbyteClient({
       apiUrl: simulator.publicApiUrl,

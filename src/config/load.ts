@@ -3,10 +3,10 @@
 // a message that says what to fix and where.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { assertLoopback } from '../integrations/loopback.js';
 import { configSchema, type GuardianConfig, type SecretRef, type SystemConfig } from './schema.js';
 
 export interface ConfigIssue {
@@ -88,37 +88,19 @@ export function findSystem(config: GuardianConfig, id: string): SystemConfig {
   return system;
 }
 
-/** Throws unless `host` is this machine (127.0.0.0/8, ::1, localhost): tests may never contact anything else. */
-function assertLoopbackHost(host: string, what: string): void {
-  const h = host.replace(/^\[|\]$/g, '');
-  const loopback = h === 'localhost' || h === '::1' || (isIP(h) === 4 && h.startsWith('127.'));
-  if (!loopback) throw new Error(`${what} is not a loopback endpoint (${host}): refusing to contact it`);
-}
-
-/** For URLs that only exist at run time, such as a resolved Slack webhook secret. */
-export function assertLoopbackUrl(url: string, what: string): void {
-  let host: string;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    throw new Error(`${what}: not a URL`);
-  }
-  assertLoopbackHost(host, what);
-}
-
-/** Every endpoint written in the config is on loopback (secret-valued URLs are checked by their users). */
+/** Every endpoint written in the config is on this machine (secret-valued URLs are checked by their users). */
 export function assertLoopbackEndpoints(config: GuardianConfig): void {
-  assertLoopbackUrl(config.temporal.ui_url, 'temporal.ui_url');
+  assertLoopback(config.temporal.ui_url, 'temporal.ui_url');
   config.systems.forEach((s, i) => {
     const at = `systems[${i}]`;
-    assertLoopbackHost(s.mysql.primary.host, `${at}.mysql.primary.host`);
-    assertLoopbackHost(s.mysql.backup.host, `${at}.mysql.backup.host`);
-    assertLoopbackUrl(s.airbyte.api_url, `${at}.airbyte.api_url`);
-    if (s.airbyte.ui_url) assertLoopbackUrl(s.airbyte.ui_url, `${at}.airbyte.ui_url`);
+    assertLoopback(s.mysql.primary.host, `${at}.mysql.primary.host`);
+    assertLoopback(s.mysql.backup.host, `${at}.mysql.backup.host`);
+    assertLoopback(s.airbyte.api_url, `${at}.airbyte.api_url`);
+    if (s.airbyte.ui_url) assertLoopback(s.airbyte.ui_url, `${at}.airbyte.ui_url`);
     // Without an endpoint the S3 client would talk to real AWS.
     if (!s.s3.endpoint) throw new Error(`${at}.s3.endpoint is not set: the default would be real AWS`);
-    assertLoopbackUrl(s.s3.endpoint, `${at}.s3.endpoint`);
+    assertLoopback(s.s3.endpoint, `${at}.s3.endpoint`);
     if (s.notifications.pagerduty)
-      assertLoopbackUrl(s.notifications.pagerduty.events_url, `${at}.notifications.pagerduty.events_url`);
+      assertLoopback(s.notifications.pagerduty.events_url, `${at}.notifications.pagerduty.events_url`);
   });
 }

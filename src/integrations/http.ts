@@ -3,6 +3,7 @@
 // carry a secret URL path (a Slack webhook URL's path is its credential).
 import { setTimeout as delay } from 'node:timers/promises';
 import { request, type Dispatcher } from 'undici';
+import { guardEndpoint } from './loopback.js';
 
 export interface RetryPolicy {
   /** Total attempts, the first included (default 3). */
@@ -179,6 +180,7 @@ export async function requestWithRetry(opts: RequestOptions): Promise<HttpRespon
   const sleep = opts.sleep ?? defaultSleep;
   const safeUrl = redactUrl(opts.url);
   const method = opts.method ?? 'GET';
+  guardEndpoint(opts.url, `${method} ${safeUrl}`);
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
   for (let attempt = 1; ; attempt++) {

@@ -1,6 +1,7 @@
 // MySQL / MariaDB access for checks and procedures (mysql2). Credentials arrive resolved from
 // the environment by the caller; they are never logged or returned.
 import mysql from 'mysql2/promise';
+import { guardEndpoint } from './loopback.js';
 
 export interface MysqlEndpoint {
   host: string;
@@ -18,6 +19,7 @@ export const describeEndpoint = (ep: Pick<MysqlEndpoint, 'host' | 'port'>): stri
  */
 export async function connect(ep: MysqlEndpoint, timeoutMs: number, signal?: AbortSignal): Promise<mysql.Connection> {
   signal?.throwIfAborted();
+  guardEndpoint(ep.host, `MySQL ${describeEndpoint(ep)}`);
   const pending = mysql.createConnection({
     host: ep.host,
     port: ep.port,

@@ -12,8 +12,9 @@ export interface TemporalTarget {
 }
 
 /** The namespace from the environment wins over the config file's. */
-export function temporalTarget(configNamespace: string): TemporalTarget {
-  const { connectionOptions, namespace } = loadClientConnectConfig();
+export function temporalTarget(configNamespace: string, env: NodeJS.ProcessEnv = process.env): TemporalTarget {
+  const vars = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars: vars });
   return { connectionOptions, namespace: namespace ?? configNamespace };
 }
 

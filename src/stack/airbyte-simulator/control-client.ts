@@ -9,6 +9,7 @@ import type { SimTuning } from './state.js';
 export interface SimulatorSnapshot {
   connections: ConnectionResponse[];
   jobs: { response: JobResponse; attempts: { attempt: AttemptRead }[] }[];
+  tokensIssued: number;
 }
 
 export class AirbyteSimulatorControl {

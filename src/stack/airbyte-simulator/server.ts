@@ -128,6 +128,7 @@ function objectBody(req: Request): Record<string, unknown> {
 export function createAirbyteSimulator(state: SimulatorState, creds: SimulatorCredentials): http.Server {
   const tokens = new Map<string, number>();
   let tokenTtlSeconds = 900;
+  let tokensIssued = 0;
   let httpFaults: HttpFaultRule[] = [];
   let slowRules: SlowRule[] = [];
 
@@ -150,6 +151,7 @@ export function createAirbyteSimulator(state: SimulatorState, creds: SimulatorCr
     }
     const token = randomBytes(24).toString('base64url');
     tokens.set(token, Date.now() + tokenTtlSeconds * 1000);
+    tokensIssued += 1;
     const body: TokenResponse = { access_token: token, token_type: 'Bearer', expires_in: tokenTtlSeconds };
     return ok(body);
   }
@@ -299,11 +301,13 @@ export function createAirbyteSimulator(state: SimulatorState, creds: SimulatorCr
           .listJobs({}, 'ASC', 'createdAt')
           .map((j) => ({ ...state.jobInfo(j), response: state.jobResponse(j) })),
         faults: { jobs: state.jobFaults, http: httpFaults, slow: slowRules },
+        tokensIssued,
       });
     }
     if (req.method === 'POST' && path === '/reset') {
       state.reset();
       tokens.clear();
+      tokensIssued = 0;
       httpFaults = [];
       slowRules = [];
       tokenTtlSeconds = 900;
