@@ -6,6 +6,7 @@ import { createCheckActivities } from './checks.js';
 import { SystemRegistry } from './context.js';
 import { createCredentialActivities } from './credentials.js';
 import { createNotificationActivities } from './notifications.js';
+import { createSettingsActivities } from './settings.js';
 
 export function createActivities(config: GuardianConfig, env: NodeJS.ProcessEnv = process.env) {
   const systems = new SystemRegistry(config, env);
@@ -15,6 +16,7 @@ export function createActivities(config: GuardianConfig, env: NodeJS.ProcessEnv 
     ...createCredentialActivities(systems),
     ...createBackupValidationActivities(systems),
     ...createNotificationActivities(systems),
+    ...createSettingsActivities(systems),
   };
 }
 

@@ -73,3 +73,8 @@ export function backoffWithJitter(
     return delayMs + Math.floor(random() * (jitterCapMs + 1));
   });
 }
+
+/** Seed level 1 retry policy: the wait before retry n (1-based) is initial x multiplier^(n-1), capped. */
+export function syncRetryDelayMs(retry: number, initialMs: number, maxMs: number, multiplier: number): number {
+  return Math.min(maxMs, initialMs * multiplier ** (retry - 1));
+}

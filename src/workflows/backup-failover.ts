@@ -1,0 +1,166 @@
+// Backup failover (seed: EmergencyBackupActivator), as a durable workflow: deactivate the primary
+// connection, activate the backup one, sync it (polling on durable timers, cancelling on timeout,
+// retrying failed syncs per the seed's retry policy), validate the backup data by reading it, and
+// notify. If a step fails after the primary was deactivated, the previous connection statuses are
+// restored, so no connection is left inactive silently, and the notification says so.
+import { ApplicationFailure, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { BackupValidation } from '../activities/backup-validation.js';
+import type { JobResponse } from '../integrations/airbyte/api-types.js';
+import { syncRetryDelayMs } from '../decisions/recovery-strategy.js';
+import { temporalRunUrl } from './ui-link.js';
+
+const api = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
+});
+const validation = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '2 minutes',
+  retry: { initialInterval: '10 seconds', maximumAttempts: 3 },
+});
+
+export interface BackupFailoverInput {
+  systemId: string;
+  reason: string;
+}
+
+export interface BackupFailoverResult {
+  status: 'succeeded' | 'failed';
+  jobId?: number;
+  rowsSynced?: number;
+  validation?: BackupValidation;
+  /** What was done, in order, for people. */
+  steps: string[];
+  /** The connection statuses were put back after a failure. */
+  compensated: boolean;
+  error?: string;
+}
+
+const terminal = (j: JobResponse): boolean =>
+  j.status === 'succeeded' || j.status === 'failed' || j.status === 'cancelled';
+
+export async function backupFailover(input: BackupFailoverInput): Promise<BackupFailoverResult> {
+  const { systemId } = input;
+  const info = workflowInfo();
+  const settings = await api.getFailoverSettings(systemId);
+  const runUrl = temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId);
+  const steps: string[] = [];
+  const step = (s: string): void => void steps.push(`${new Date().toISOString()} ${s}`);
+
+  const before = {
+    primary: (await api.getAirbyteConnection(systemId, 'primary')).status,
+    backup: (await api.getAirbyteConnection(systemId, 'backup')).status,
+  };
+  let primaryDeactivated = false;
+
+  /** One sync of the backup connection, polled on durable timers; cancelled at the timeout. */
+  async function syncOnce(attempt: number): Promise<JobResponse> {
+    const { job, adopted } = await api.triggerSync(systemId, 'backup');
+    step(
+      `backup sync ${adopted ? 'adopted' : 'triggered'}: job ${job.jobId} (attempt ${attempt}/${settings.syncMaxAttempts})`,
+    );
+    const deadline = Date.now() + settings.jobTimeoutMs;
+    let current = job;
+    while (!terminal(current)) {
+      if (Date.now() >= deadline) {
+        await api.cancelSyncJob(systemId, job.jobId);
+        step(`job ${job.jobId} cancelled after ${settings.jobTimeoutMs / 60_000} minutes`);
+        throw ApplicationFailure.nonRetryable(
+          `backup sync job ${job.jobId} timed out after ${settings.jobTimeoutMs / 60_000} minutes`,
+          'SyncTimeout',
+        );
+      }
+      await sleep(settings.jobPollIntervalMs);
+      current = await api.getSyncJob(systemId, job.jobId);
+    }
+    step(`job ${job.jobId} ${current.status}${current.rowsSynced !== undefined ? `, ${current.rowsSynced} rows` : ''}`);
+    return current;
+  }
+
+  try {
+    await api.setAirbyteConnectionStatus(systemId, 'primary', 'inactive');
+    primaryDeactivated = true;
+    step('primary connection deactivated');
+    await api.setAirbyteConnectionStatus(systemId, 'backup', 'active');
+    step('backup connection activated');
+
+    let job: JobResponse | undefined;
+    for (let attempt = 1; attempt <= settings.syncMaxAttempts; attempt++) {
+      job = await syncOnce(attempt);
+      // A cancelled job was stopped on purpose (by us or an operator): never retried.
+      if (job.status !== 'failed' || attempt === settings.syncMaxAttempts) break;
+      const wait = syncRetryDelayMs(
+        attempt,
+        settings.syncInitialDelayMs,
+        settings.syncMaxDelayMs,
+        settings.syncMultiplier,
+      );
+      step(`retrying the backup sync in ${wait / 60_000} minutes`);
+      await sleep(wait);
+    }
+    if (job?.status !== 'succeeded') {
+      throw ApplicationFailure.nonRetryable(`backup sync ended ${job?.status ?? 'without a job'}`, 'SyncFailed');
+    }
+
+    const checked = await validation.validateBackup(systemId);
+    step(`backup validated: ${checked.clean ? 'clean' : checked.problems.join('; ')}`);
+    if (!checked.clean)
+      throw ApplicationFailure.nonRetryable(
+        `backup data is not clean: ${checked.problems.join('; ')}`,
+        'BackupNotClean',
+      );
+
+    const files = checked.streams.reduce((n, s) => n + s.files, 0);
+    await api.sendNotification(systemId, {
+      notice: {
+        severity: 'warning',
+        title: 'Backup system activated',
+        whatHappened: `${input.reason}. The backup connection now feeds the pipeline.`,
+        whatIsBeingDone: `Backup sync job ${job.jobId} copied ${job.rowsSynced ?? 0} rows; ${files} Parquet files read and validated clean.`,
+        nextSteps: [
+          'Monitor backup system stability',
+          'Investigate the primary',
+          'Plan the return to the primary when it is healthy',
+        ],
+        temporalUrl: runUrl,
+      },
+    });
+    return {
+      status: 'succeeded',
+      jobId: job.jobId,
+      rowsSynced: job.rowsSynced,
+      validation: checked,
+      steps,
+      compensated: false,
+    };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    let compensated = false;
+    if (primaryDeactivated) {
+      // Put both connections back as they were: a failed failover must not leave the pipeline without a connection.
+      await api.setAirbyteConnectionStatus(systemId, 'backup', before.backup === 'active' ? 'active' : 'inactive');
+      await api.setAirbyteConnectionStatus(systemId, 'primary', before.primary === 'active' ? 'active' : 'inactive');
+      compensated = true;
+      step(`connection statuses restored: primary ${before.primary}, backup ${before.backup}`);
+    }
+    await api.sendNotification(systemId, {
+      notice: {
+        severity: 'critical',
+        title: 'Backup activation FAILED',
+        whatHappened: `${input.reason}. The failover to the backup failed: ${error}`,
+        whatIsBeingDone: compensated
+          ? `The connections were restored to their previous statuses (primary ${before.primary}, backup ${before.backup}).`
+          : 'No connection was changed.',
+        nextSteps: [
+          'Manual intervention needed immediately',
+          'Both primary and backup may be down',
+          'Escalate to the on-call engineer',
+        ],
+        temporalUrl: runUrl,
+      },
+      withContacts: true,
+    });
+    return { status: 'failed', steps, compensated, error };
+  }
+}
