@@ -6,7 +6,8 @@ import { createCheckActivities } from './checks.js';
 import { SystemRegistry } from './context.js';
 import { createCredentialActivities } from './credentials.js';
 import { createNotificationActivities } from './notifications.js';
-import { createSettingsActivities } from './settings.js';
+import { createRecoveryTriggerActivities } from './recovery-trigger.js';
+import { createSettingsActivities, recoverySettings } from './settings.js';
 
 export function createActivities(config: GuardianConfig, env: NodeJS.ProcessEnv = process.env) {
   const systems = new SystemRegistry(config, env);
@@ -17,6 +18,7 @@ export function createActivities(config: GuardianConfig, env: NodeJS.ProcessEnv 
     ...createBackupValidationActivities(systems),
     ...createNotificationActivities(systems),
     ...createSettingsActivities(systems),
+    ...createRecoveryTriggerActivities((id) => recoverySettings(systems.get(id).system, config.temporal.ui_url)),
   };
 }
 

@@ -4,6 +4,7 @@
 // notify. If a step fails after the primary was deactivated, the previous connection statuses are
 // restored, so no connection is left inactive silently, and the notification says so.
 import { ApplicationFailure, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { syncToEnd } from './sync-job.js';
 import type { Activities } from '../activities/index.js';
 import type { BackupValidation } from '../activities/backup-validation.js';
 import type { JobResponse } from '../integrations/airbyte/api-types.js';
@@ -37,9 +38,6 @@ export interface BackupFailoverResult {
   error?: string;
 }
 
-const terminal = (j: JobResponse): boolean =>
-  j.status === 'succeeded' || j.status === 'failed' || j.status === 'cancelled';
-
 export async function backupFailover(input: BackupFailoverInput): Promise<BackupFailoverResult> {
   const { systemId } = input;
   const info = workflowInfo();
@@ -54,30 +52,6 @@ export async function backupFailover(input: BackupFailoverInput): Promise<Backup
   };
   let primaryDeactivated = false;
 
-  /** One sync of the backup connection, polled on durable timers; cancelled at the timeout. */
-  async function syncOnce(attempt: number): Promise<JobResponse> {
-    const { job, adopted } = await api.triggerSync(systemId, 'backup');
-    step(
-      `backup sync ${adopted ? 'adopted' : 'triggered'}: job ${job.jobId} (attempt ${attempt}/${settings.syncMaxAttempts})`,
-    );
-    const deadline = Date.now() + settings.jobTimeoutMs;
-    let current = job;
-    while (!terminal(current)) {
-      if (Date.now() >= deadline) {
-        await api.cancelSyncJob(systemId, job.jobId);
-        step(`job ${job.jobId} cancelled after ${settings.jobTimeoutMs / 60_000} minutes`);
-        throw ApplicationFailure.nonRetryable(
-          `backup sync job ${job.jobId} timed out after ${settings.jobTimeoutMs / 60_000} minutes`,
-          'SyncTimeout',
-        );
-      }
-      await sleep(settings.jobPollIntervalMs);
-      current = await api.getSyncJob(systemId, job.jobId);
-    }
-    step(`job ${job.jobId} ${current.status}${current.rowsSynced !== undefined ? `, ${current.rowsSynced} rows` : ''}`);
-    return current;
-  }
-
   try {
     await api.setAirbyteConnectionStatus(systemId, 'primary', 'inactive');
     primaryDeactivated = true;
@@ -87,7 +61,7 @@ export async function backupFailover(input: BackupFailoverInput): Promise<Backup
 
     let job: JobResponse | undefined;
     for (let attempt = 1; attempt <= settings.syncMaxAttempts; attempt++) {
-      job = await syncOnce(attempt);
+      job = await syncToEnd(systemId, 'backup', settings, step, `attempt ${attempt}/${settings.syncMaxAttempts}`);
       // A cancelled job was stopped on purpose (by us or an operator): never retried.
       if (job.status !== 'failed' || attempt === settings.syncMaxAttempts) break;
       const wait = syncRetryDelayMs(

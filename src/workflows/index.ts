@@ -1,3 +1,5 @@
 // Workflows served by the worker. Workflow code is deterministic and imports only types from
 // activities; each workflow lives in its own file and is re-exported here.
+export { autoRecovery } from './auto-recovery.js';
 export { backupFailover } from './backup-failover.js';
+export { healthMonitoring } from './health-monitoring.js';

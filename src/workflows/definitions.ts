@@ -1,0 +1,69 @@
+// What the workflows, the client and operators share: signal, query and search-attribute
+// definitions, and the payload types. Deterministic and dependency-free, so both sides import it.
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { CheckResult } from '../checks/types.js';
+import type { FailureType } from '../decisions/failure-classification.js';
+import type { RecoveryStrategy } from '../decisions/recovery-strategy.js';
+
+export const recoveryWorkflowId = (systemId: string): string => `recovery-${systemId}`;
+export const monitoringScheduleId = (systemId: string): string => `health-${systemId}`;
+
+/** What the monitor saw: carried by signal-with-start into the system's recovery workflow. */
+export interface FailureContext {
+  failureType: FailureType;
+  reason: string;
+  consecutiveFailures: number;
+  /** The unhealthy checks, compact: no secrets, only codes and messages. */
+  unhealthy: Pick<CheckResult, 'check' | 'side' | 'error'>[];
+  backupFit: boolean;
+  observedAt: string;
+}
+
+export interface HumanDecision {
+  by: string;
+  reason: string;
+}
+
+export type RecoveryPhase =
+  | 'analyzing'
+  | 'backing_off'
+  | 'checking_primary'
+  | 'rotating_credentials'
+  | 'syncing_primary'
+  | 'failing_over'
+  | 'awaiting_approval'
+  | 'cooldown'
+  | 'completed'
+  | 'failed'
+  | 'rejected'
+  | 'cancelled';
+
+export interface RecoveryStatus {
+  systemId: string;
+  phase: RecoveryPhase;
+  strategy?: RecoveryStrategy;
+  failure?: FailureContext;
+  attempts: number;
+  /** When the running durable timer fires (ISO), if one runs. */
+  nextTimerAt?: string;
+  /** The story of the recovery, one line a step, oldest first. */
+  story: string[];
+  /** While set, no automatic recovery starts for the system (anti-flapping). */
+  blockedUntil?: string;
+}
+
+export const failureObservedSignal = defineSignal<[FailureContext]>('failureObserved');
+export const approveSignal = defineSignal<[HumanDecision]>('approve');
+export const rejectSignal = defineSignal<[HumanDecision]>('reject');
+export const cancelSignal = defineSignal<[HumanDecision]>('cancel');
+/** A human acknowledgement lifts the anti-flapping block. */
+export const acknowledgeSignal = defineSignal<[HumanDecision]>('acknowledge');
+export const statusQuery = defineQuery<RecoveryStatus>('status');
+
+export const searchAttributeKeys = {
+  system: defineSearchAttributeKey('AcodeSystem', SearchAttributeType.KEYWORD),
+  failureType: defineSearchAttributeKey('FailureType', SearchAttributeType.KEYWORD),
+  strategy: defineSearchAttributeKey('RecoveryStrategy', SearchAttributeType.KEYWORD),
+  phase: defineSearchAttributeKey('RecoveryPhase', SearchAttributeType.KEYWORD),
+};
