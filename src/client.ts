@@ -1,26 +1,16 @@
 // The operator CLI: `acode-guardian <command>` (or `npm run cli -- <command>`).
 import { Command } from 'commander';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configPathFromEnv, loadConfig } from './config/load.js';
 import { localConfigPath } from './stack/paths.js';
-import { loadStackSecretsIntoEnv } from './stack/secrets.js';
 import { stackDown, stackStatus, stackUp } from './stack/stack.js';
 import { runWorker } from './worker.js';
 import { createActivities } from './activities/index.js';
 import type { CheckResult } from './checks/types.js';
 import { renderCheckTable } from './cli/check-table.js';
-import { loopbackOnlyVar } from './integrations/loopback.js';
-
-/**
- * The sandbox config's secrets live in .data/secrets.env, and the sandbox never leaves this
- * machine; any other config reads the real environment.
- */
-function useSandboxSecretsFor(configPath: string): void {
-  if (path.resolve(configPath) !== localConfigPath) return;
-  loadStackSecretsIntoEnv();
-  process.env[loopbackOnlyVar] = '1';
-}
+import { registerScheduleCommands } from './cli/schedules.js';
+import { useSandboxSecretsFor, withTemporal } from './cli/context.js';
+import { syncSchedules } from './temporal/schedules.js';
 
 /** One round of checks, run here rather than on a worker: the same code the workflows call. */
 async function runChecksNow(configPath: string, systemId: string): Promise<CheckResult[]> {
@@ -45,6 +35,9 @@ export function buildCli(): Command {
         console.log(
           `\nHealth of ${system.name}:\n${renderCheckTable(await runChecksNow(localConfigPath, system.id))}\n`,
         );
+      }
+      for (const s of await withTemporal(localConfigPath, (client) => syncSchedules(client, config))) {
+        console.log(`schedule ${s.scheduleId}: ${s.action}`);
       }
       console.log(`Temporal Web UI: ${config.temporal.ui_url}  (Ctrl-C stops the worker; the stack keeps running)`);
       await runWorker(localConfigPath);
@@ -110,6 +103,7 @@ export function buildCli(): Command {
       if (rows.some((r) => !r.answers)) process.exitCode = 1;
     });
 
+  registerScheduleCommands(program);
   return program;
 }
 

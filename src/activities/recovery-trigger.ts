@@ -8,7 +8,10 @@ import type { RecoverySettings } from './settings.js';
 
 export function createRecoveryTriggerActivities(settingsOf: (systemId: string) => RecoverySettings) {
   return {
-    signalRecovery: async (systemId: string, failure: FailureContext): Promise<{ workflowId: string; runId: string }> => {
+    signalRecovery: async (
+      systemId: string,
+      failure: FailureContext,
+    ): Promise<{ workflowId: string; runId: string }> => {
       const { client, info } = Context.current();
       const workflowId = recoveryWorkflowId(systemId);
       const handle = await client.workflow.signalWithStart('autoRecovery', {

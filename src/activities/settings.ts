@@ -72,7 +72,10 @@ export function recoverySettings(s: SystemConfig, temporalUiUrl: string): Recove
     backoffMinutes: r.backoff_minutes,
     jitterMaxSeconds: r.jitter_max_seconds,
     jitterMaxFraction: r.jitter_max_fraction,
-    escalation: { backupAt: r.escalation.backup_at_consecutive_failures, manualAt: r.escalation.manual_at_consecutive_failures },
+    escalation: {
+      backupAt: r.escalation.backup_at_consecutive_failures,
+      manualAt: r.escalation.manual_at_consecutive_failures,
+    },
     approvalTimeoutMs: r.approval_timeout_minutes * 60_000,
     approvalMaxWaitMs: r.approval_max_wait_hours * 3_600_000,
     antiFlappingMs: r.anti_flapping_minutes * 60_000,
