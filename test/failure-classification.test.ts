@@ -53,8 +53,21 @@ const cases: { name: string; results: CheckResult[]; expected: FailureType | nul
   },
   {
     name: 'connection saturation over the limit',
-    results: [result('resource_utilization', 'primary', 'unhealthy'), replica('Yes')],
+    results: [
+      result('resource_utilization', 'primary', 'unhealthy', { code: 'CONNECTION_SATURATION' }),
+      replica('Yes'),
+    ],
     expected: 'resource_exhaustion',
+  },
+  {
+    name: 'a dead primary fails every check: still down, not exhaustion nor a schema change',
+    results: [
+      primaryDown('ECONNREFUSED'),
+      result('resource_utilization', 'primary', 'unhealthy', { code: 'ECONNREFUSED' }),
+      result('schema', 'primary', 'unhealthy', { code: 'ECONNREFUSED' }),
+      replica('Connecting'),
+    ],
+    expected: 'mysql_server_down',
   },
   {
     name: 'table lost a column',

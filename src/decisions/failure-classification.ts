@@ -42,6 +42,13 @@ function replicaView(results: readonly CheckResult[]): ReplicaView {
 const failed = (results: readonly CheckResult[], check: CheckResult['check']): CheckResult | undefined =>
   results.find((r) => r.side === 'primary' && r.check === check && r.status === 'unhealthy');
 
+const diagnosed = (
+  results: readonly CheckResult[],
+  check: CheckResult['check'],
+  code: string,
+): CheckResult | undefined =>
+  results.find((r) => r.side === 'primary' && r.check === check && r.status === 'unhealthy' && r.error?.code === code);
+
 /** Unreachable primary: holistic, as MySQL HA managers do, using the replica as second observer. */
 function classifyUnreachable(code: string, view: ReplicaView): Classification {
   if (view === 'connected') {
@@ -86,14 +93,15 @@ export function classifyFailure(results: readonly CheckResult[]): Classification
   if (code !== undefined && saturationCodes.has(code)) {
     return { failureType: 'resource_exhaustion', reason: `the primary refuses new connections (${code})` };
   }
-  const resources = failed(results, 'resource_utilization');
+  // Only their own diagnoses count: when the server is unreachable these checks fail too.
+  const resources = diagnosed(results, 'resource_utilization', 'CONNECTION_SATURATION');
   if (resources) {
     return {
       failureType: 'resource_exhaustion',
       reason: `resource utilization over its limit (${resources.error?.message ?? resources.value})`,
     };
   }
-  const schema = failed(results, 'schema');
+  const schema = diagnosed(results, 'schema', 'SCHEMA_CHANGED');
   if (schema) {
     return {
       failureType: 'schema_change_detected',
