@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config/load.js';
 import type { GuardianConfig } from '../src/config/schema.js';
 import { localConfigPath } from '../src/stack/paths.js';
 import { syncSchedules } from '../src/temporal/schedules.js';
-import { monitoringScheduleId } from '../src/workflows/definitions.js';
+import { continuousScheduleId, monitoringScheduleId } from '../src/workflows/definitions.js';
 import type { HealthRunResult } from '../src/workflows/health-monitoring.js';
 import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
 
@@ -32,10 +32,12 @@ beforeAll(async () => {
   config.temporal.task_queue = uniqueId('schedules');
 });
 afterAll(async () => {
-  await env.client.schedule
-    .getHandle(monitoringScheduleId(systemId))
-    .delete()
-    .catch(() => undefined);
+  for (const id of [monitoringScheduleId(systemId), continuousScheduleId(systemId)]) {
+    await env.client.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => undefined);
+  }
   await env?.teardown();
 });
 
@@ -70,9 +72,11 @@ describe('monitoring schedules', () => {
   it('are created, then updated in place, from the config', async () => {
     expect(await syncSchedules(env.client, config)).toEqual([
       { scheduleId: monitoringScheduleId(systemId), action: 'created' },
+      { scheduleId: continuousScheduleId(systemId), action: 'created' },
     ]);
     expect(await syncSchedules(env.client, config)).toEqual([
       { scheduleId: monitoringScheduleId(systemId), action: 'updated' },
+      { scheduleId: continuousScheduleId(systemId), action: 'updated' },
     ]);
     const d = await env.client.schedule.getHandle(monitoringScheduleId(systemId)).describe();
     expect(d.spec.calendars?.[0]).toMatchObject({ minute: [{ start: 0, end: 59, step: 5 }] });
@@ -88,6 +92,9 @@ describe('monitoring schedules', () => {
       activities: downPrimary,
     });
     const schedule = env.client.schedule.getHandle(monitoringScheduleId(systemId));
+    // Paused, so only the runs triggered here happen (a trigger runs even a paused schedule).
+    await schedule.pause('test');
+    await env.client.schedule.getHandle(continuousScheduleId(systemId)).pause('test');
     const results = await worker.runUntil(async () => {
       const out: HealthRunResult[] = [];
       for (let n = 1; n <= 2; n++) {

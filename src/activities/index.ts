@@ -1,6 +1,7 @@
 // All activities of the worker, built from the configuration. Workflows import only the type.
 import type { GuardianConfig } from '../config/schema.js';
 import { createAirbyteActivities } from './airbyte.js';
+import { createAuditActivities } from './audit.js';
 import { createBackupValidationActivities } from './backup-validation.js';
 import { createCheckActivities } from './checks.js';
 import { SystemRegistry } from './context.js';
@@ -14,6 +15,7 @@ export function createActivities(config: GuardianConfig, env: NodeJS.ProcessEnv 
   return {
     ...createCheckActivities(systems),
     ...createAirbyteActivities(systems),
+    ...createAuditActivities(systems),
     ...createCredentialActivities(systems),
     ...createBackupValidationActivities(systems),
     ...createNotificationActivities(systems),

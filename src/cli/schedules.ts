@@ -1,7 +1,9 @@
 // `schedules sync | list | pause | resume | trigger`: the monitoring schedules of the config.
 import type { Command } from 'commander';
 import { syncSchedules } from '../temporal/schedules.js';
-import { monitoringScheduleId } from '../workflows/definitions.js';
+import { continuousScheduleId, monitoringScheduleId } from '../workflows/definitions.js';
+
+const scheduleIdsOf = (systemId: string): string[] => [monitoringScheduleId(systemId), continuousScheduleId(systemId)];
 import { output, withTemporal } from './context.js';
 
 interface Opts {
@@ -51,9 +53,9 @@ export function registerScheduleCommands(program: Command): void {
   );
 
   for (const [name, what] of [
-    ['pause', 'pause a system schedule (maintenance)'],
-    ['resume', 'resume a paused system schedule'],
-    ['trigger', 'run a system health check now'],
+    ['pause', 'pause the schedules of a system (maintenance)'],
+    ['resume', 'resume the paused schedules of a system'],
+    ['trigger', 'run the health monitoring of a system now'],
   ] as const) {
     common(
       schedules
@@ -63,12 +65,15 @@ export function registerScheduleCommands(program: Command): void {
         .option('--reason <text>', 'note recorded on the schedule'),
     ).action((systemId: string, o: Opts) =>
       withTemporal(o.config, async (client) => {
-        const handle = client.schedule.getHandle(monitoringScheduleId(systemId));
         const reason = o.reason ?? `${name} by ${process.env.USER ?? 'operator'} via acode-guardian`;
-        if (name === 'pause') await handle.pause(reason);
-        else if (name === 'resume') await handle.unpause(reason);
-        else await handle.trigger();
-        output(o.json, { scheduleId: handle.scheduleId, done: name }, () => `${handle.scheduleId}: ${name} done`);
+        const ids = name === 'trigger' ? [monitoringScheduleId(systemId)] : scheduleIdsOf(systemId);
+        for (const id of ids) {
+          const handle = client.schedule.getHandle(id);
+          if (name === 'pause') await handle.pause(reason);
+          else if (name === 'resume') await handle.unpause(reason);
+          else await handle.trigger();
+        }
+        output(o.json, { schedules: ids, done: name }, () => ids.map((id) => `${id}: ${name} done`).join('\n'));
       }),
     );
   }

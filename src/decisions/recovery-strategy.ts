@@ -57,6 +57,14 @@ export function chooseStrategy(
       reason: `${consecutiveFailures} consecutive failures (>= ${escalation.backupAt})`,
     };
   }
+  // One rule for both seed DAGs: no failover on a dead server before the threshold. Below it the
+  // primary is retried on the backoff timers, which the next observations interrupt at the threshold.
+  if (failureType === 'mysql_server_down') {
+    return {
+      strategy: 'retry_primary_with_backoff',
+      reason: `${failureType} below the failover threshold (${escalation.backupAt})`,
+    };
+  }
   return { strategy: strategyByFailure[failureType], reason: `strategy for ${failureType}` };
 }
 

@@ -10,23 +10,41 @@ import {
 } from '@temporalio/client';
 import { monitoringSettings } from '../activities/settings.js';
 import type { GuardianConfig, SystemConfig } from '../config/schema.js';
-import { monitoringScheduleId, searchAttributeKeys } from '../workflows/definitions.js';
+import { continuousScheduleId, monitoringScheduleId, searchAttributeKeys } from '../workflows/definitions.js';
+import { continuousMonitoring } from '../workflows/continuous-monitoring.js';
 import { healthMonitoring } from '../workflows/health-monitoring.js';
 
-export function monitoringSchedule(
+type MonitoringWorkflow = typeof healthMonitoring | typeof continuousMonitoring;
+
+/** The two schedules of a system: health monitoring (seed: every 5 min) and continuous monitoring (every 10). */
+export function monitoringSchedules(
   config: GuardianConfig,
   system: SystemConfig,
-): ScheduleOptions<ScheduleOptionsStartWorkflowAction<typeof healthMonitoring>> {
-  const id = monitoringScheduleId(system.id);
-  return {
-    scheduleId: id,
-    spec: { cronExpressions: [system.health_check.schedule_cron] },
+): ScheduleOptions<ScheduleOptionsStartWorkflowAction<MonitoringWorkflow>>[] {
+  const settings = monitoringSettings(system, config.temporal.ui_url);
+  const kinds = [
+    {
+      id: monitoringScheduleId(system.id),
+      workflowType: healthMonitoring,
+      cron: system.health_check.schedule_cron,
+      what: 'health monitoring',
+    },
+    {
+      id: continuousScheduleId(system.id),
+      workflowType: continuousMonitoring,
+      cron: system.continuous_monitoring.schedule_cron,
+      what: 'continuous monitoring',
+    },
+  ];
+  return kinds.map((k) => ({
+    scheduleId: k.id,
+    spec: { cronExpressions: [k.cron] },
     action: {
       type: 'startWorkflow',
-      workflowType: healthMonitoring,
-      args: [{ systemId: system.id, settings: monitoringSettings(system, config.temporal.ui_url) }],
+      workflowType: k.workflowType,
+      args: [{ systemId: system.id, settings }],
       taskQueue: config.temporal.task_queue,
-      workflowId: id,
+      workflowId: k.id,
       // A run does a check round and at most a minute of confirmation: a stuck one must not block the next.
       workflowExecutionTimeout: '4 minutes',
       typedSearchAttributes: [{ key: searchAttributeKeys.system, value: system.id }],
@@ -34,16 +52,15 @@ export function monitoringSchedule(
     },
     // Never two runs of one system at once; after downtime, one catch-up run rather than a backlog.
     policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10 minutes', pauseOnFailure: false },
-    state: { note: `health monitoring of ${system.name}, from the acode-guardian config` },
-  };
+    state: { note: `${k.what} of ${system.name}, from the acode-guardian config` },
+  }));
 }
 
 export type SyncOutcome = { scheduleId: string; action: 'created' | 'updated' };
 
 export async function syncSchedules(client: Client, config: GuardianConfig): Promise<SyncOutcome[]> {
   const out: SyncOutcome[] = [];
-  for (const system of config.systems) {
-    const opts = monitoringSchedule(config, system);
+  for (const opts of config.systems.flatMap((system) => monitoringSchedules(config, system))) {
     try {
       await client.schedule.create(opts);
       out.push({ scheduleId: opts.scheduleId, action: 'created' });

@@ -8,6 +8,7 @@ import type { RecoveryStrategy } from '../decisions/recovery-strategy.js';
 
 export const recoveryWorkflowId = (systemId: string): string => `recovery-${systemId}`;
 export const monitoringScheduleId = (systemId: string): string => `health-${systemId}`;
+export const continuousScheduleId = (systemId: string): string => `continuous-${systemId}`;
 
 /** What the monitor saw: carried by signal-with-start into the system's recovery workflow. */
 export interface FailureContext {

@@ -1,0 +1,127 @@
+// Continuous monitoring (seed: acode_continuous_monitoring, every 10 minutes): the comprehensive
+// check round including S3 freshness, the seed's overall status, alerts (warning -> Slack; error
+// or degraded -> Slack and PagerDuty), auto-recovery when the primary is down, and an audit
+// record of every result. Alerts go out on a change of status, then as reminders.
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import type { MonitoringSettings } from '../activities/settings.js';
+import { shouldAlert, type AlertMemory } from '../decisions/alert-noise.js';
+import { classifyFailure } from '../decisions/failure-classification.js';
+import { assessBackup, sideHealthy } from '../decisions/health-decision.js';
+import { overallStatus, type Group, type GroupStatus, type OverallStatus } from '../decisions/overall-status.js';
+import { temporalRunUrl } from './ui-link.js';
+
+const { runChecks } = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 2 } });
+const { signalRecovery, sendNotification, writeAuditRecord } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
+});
+
+export interface ContinuousMonitoringInput {
+  systemId: string;
+  settings: MonitoringSettings;
+}
+
+export interface ContinuousRunResult {
+  overall: OverallStatus;
+  groups: Record<Group, GroupStatus>;
+  alert: AlertMemory;
+  auditRecord: string;
+  recoverySignalled: boolean;
+}
+
+export async function continuousMonitoring({
+  systemId,
+  settings,
+}: ContinuousMonitoringInput): Promise<ContinuousRunResult> {
+  const previous = workflowInfo().lastResult as ContinuousRunResult | undefined;
+  const results = await runChecks(systemId);
+  const { overall, groups } = overallStatus(results);
+  const failure = classifyFailure(results);
+  const primaryDown = !sideHealthy(results, 'primary') && failure !== null;
+
+  let recoverySignalled = false;
+  if (primaryDown) {
+    const primaryReachable = results.some(
+      (r) => r.side === 'primary' && r.check === 'mysql_connectivity' && r.status === 'healthy',
+    );
+    await signalRecovery(systemId, {
+      failureType: failure.failureType,
+      reason: failure.reason,
+      // This round is one observation; the health monitor keeps the consecutive count.
+      consecutiveFailures: 1,
+      unhealthy: results
+        .filter((r) => r.status === 'unhealthy')
+        .map(({ check, side, error }) => ({ check, side, ...(error ? { error } : {}) })),
+      backupFit: assessBackup(results, primaryReachable).fit,
+      observedAt: new Date().toISOString(),
+    });
+    recoverySignalled = true;
+  }
+
+  const critical = overall === 'error' || overall === 'degraded';
+  let alert: AlertMemory = overall === 'healthy' ? {} : (previous?.alert ?? {});
+  const key =
+    overall === 'healthy'
+      ? undefined
+      : `${overall}:${Object.entries(groups)
+          .filter(([, s]) => s !== 'healthy')
+          .map(([g, s]) => `${g}=${s}`)
+          .join(',')}`;
+  const now = Date.now();
+  if (shouldAlert(alert, key, now, settings.reminderIntervalMs)) {
+    const info = workflowInfo();
+    const problems = results.filter((r) => r.status !== 'healthy');
+    await sendNotification(systemId, {
+      notice: {
+        severity: critical ? 'critical' : 'warning',
+        title: `Continuous monitoring: ${overall}`,
+        whatHappened: problems
+          .map((r) => `${r.side}/${r.check} ${r.status}${r.error ? ` (${r.error.code}: ${r.error.message})` : ''}`)
+          .join('; '),
+        whatIsBeingDone: primaryDown
+          ? 'Auto-recovery was signalled for the primary.'
+          : 'Watching; no automatic action for this status.',
+        nextSteps: critical
+          ? ['Check the failing components', 'Follow the recovery run']
+          : ['Keep an eye on the warning'],
+        temporalUrl: temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId),
+      },
+      ...(critical ? { page: { incidentId: `continuous-${systemId}-${key ?? ''}`, action: 'trigger' as const } } : {}),
+    });
+    alert = { lastKey: key, lastSentAtMs: now };
+  }
+  // Back to healthy after a critical status: close that PagerDuty incident.
+  const last = previous?.alert.lastKey;
+  if (overall === 'healthy' && last && (last.startsWith('error') || last.startsWith('degraded'))) {
+    const info = workflowInfo();
+    await sendNotification(systemId, {
+      notice: {
+        severity: 'info',
+        title: 'Continuous monitoring: healthy again',
+        whatHappened: `Every check is healthy again (was ${last}).`,
+        whatIsBeingDone: 'Resolving the incident.',
+        nextSteps: [],
+        temporalUrl: temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId),
+      },
+      page: { incidentId: `continuous-${systemId}-${last}`, action: 'resolve' },
+    });
+  }
+  const auditRecord = await writeAuditRecord(systemId, {
+    kind: 'continuous-monitoring',
+    at: new Date().toISOString(),
+    overall,
+    groups,
+    failure,
+    checks: results.map(({ check, side, status, value, unit, error, durationMs }) => ({
+      check,
+      side,
+      status,
+      value,
+      unit,
+      ...(error ? { error } : {}),
+      durationMs,
+    })),
+  });
+  return { overall, groups, alert, auditRecord, recoverySignalled };
+}
