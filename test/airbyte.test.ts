@@ -3,7 +3,7 @@ import type mysql from 'mysql2/promise';
 import { request } from 'undici';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { checkAirbyteConnection } from '../src/checks/airbyte.js';
-import { AirbyteApiError, AirbyteClient } from '../src/integrations/airbyte/client.js';
+import { AirbyteApiError, AirbyteClient, deriveConfigApiUrl } from '../src/integrations/airbyte/client.js';
 import { secretMask } from '../src/integrations/airbyte/api-types.js';
 import { dailyTable, productsTable } from '../src/stack/acode-data.js';
 import { mariaInstance, rootConnection } from '../src/stack/mariadb.js';
@@ -158,11 +158,16 @@ describe('Airbyte client against the simulator', () => {
     });
   });
 
-  it('fails a job at once on a config_error, as Airbyte does', async () => {
+  it('fails a job at once on a config_error, as Airbyte does, and says why through the Config API', async () => {
     const client = simulatorClient();
     await simulator.inject({ kind: 'jobs', count: 1, failureType: 'config_error', message: 'Access denied' });
     const failed = await waitForJob(client, (await client.triggerSync(primaryConnection)).job.jobId);
     expect(failed.status).toBe('failed');
+    expect(await client.jobFailure(failed.jobId)).toEqual({
+      failureType: 'config_error',
+      retryable: false,
+      message: 'Access denied',
+    });
     expect((await simulator.state()).jobs[0]?.attempts).toHaveLength(1);
   });
 
@@ -203,6 +208,16 @@ describe('Airbyte client against the simulator', () => {
       username: 'userfarmarcasac02',
       password: secretMask,
     });
+  });
+});
+
+describe('deriveConfigApiUrl', () => {
+  it.each([
+    ['http://airbyte:8000/api/public/v1', 'http://airbyte:8000/api/v1'],
+    ['https://api.airbyte.com/v1', 'https://cloud.airbyte.com/api/v1'],
+    ['http://old-oss:8006/v1', undefined],
+  ])('%s -> %s', (api, config) => {
+    expect(deriveConfigApiUrl(api)).toBe(config);
   });
 });
 

@@ -134,6 +134,20 @@ describe('other strategies', () => {
     expect(fakes.calls.failovers).toBe(1);
   });
 
+  it('mysql_server_down below the threshold retries the primary first, and fails over when an observation reaches it', async () => {
+    const fakes = recoveryFakes();
+    const { handle, worker } = await start(fakes, failure('mysql_server_down', 1), noCooldown);
+    const result = await worker.runUntil(async () => {
+      let status = await handle.query(statusQuery);
+      for (let i = 0; i < 50 && status.phase !== 'backing_off'; i++) status = await handle.query(statusQuery);
+      expect(status.strategy).toBe('retry_primary_with_backoff');
+      await handle.signal(failureObservedSignal, failure('mysql_server_down', 3));
+      return handle.result();
+    });
+    expect(result).toMatchObject({ outcome: 'failed_over', strategy: 'activate_backup_immediately' });
+    expect(fakes.calls.failovers).toBe(1);
+  });
+
   it('never fails over to an unfit backup: it pages a human, who approves', async () => {
     const fakes = recoveryFakes({ backupFit: false });
     const { handle, worker } = await start(fakes, failure('mysql_server_down', 3), noCooldown);

@@ -40,7 +40,11 @@ const settings: FailoverSettings = {
 /** A fake Airbyte at the activity boundary: each sync job ends as its script says after N polls. */
 function fakeActivities(
   jobScript: { outcome: JobStatus; polls: number }[],
-  opts: { clean?: boolean; failDeactivate?: boolean } = {},
+  opts: {
+    clean?: boolean;
+    failDeactivate?: boolean;
+    failure?: { failureType: string; retryable: boolean; message: string };
+  } = {},
 ) {
   const statuses: Record<'primary' | 'backup', ConnectionStatus> = { primary: 'active', backup: 'inactive' };
   const jobs: { job: JobResponse; pollsLeft: number; outcome: JobStatus }[] = [];
@@ -77,6 +81,7 @@ function fakeActivities(
       if (j.pollsLeft <= 0 && j.outcome !== 'running') j.job = { ...j.job, status: j.outcome, rowsSynced: 1540 };
       return Promise.resolve(j.job);
     },
+    getSyncJobFailure: () => Promise.resolve(opts.failure ?? null),
     cancelSyncJob: (_s, jobId) => {
       cancelled.push(jobId);
       return Promise.resolve({ ...jobs[jobId - 1]?.job, status: 'cancelled' } as JobResponse);
@@ -157,6 +162,19 @@ describe('backupFailover under time skipping', () => {
     expect(result.status).toBe('succeeded');
     expect(fake.jobs).toHaveLength(3);
     expect(timersMs).toEqual([60_000, 300_000, 60_000, 600_000, 60_000]);
+  });
+
+  it('does not retry a sync that failed for a reason Airbyte marks not retryable', async () => {
+    const fake = fakeActivities([{ outcome: 'failed', polls: 1 }], {
+      failure: { failureType: 'config_error', retryable: false, message: 'Access denied for user' },
+    });
+    const { result, timersMs } = await runFailover(fake);
+    expect(result).toMatchObject({ status: 'failed', compensated: true });
+    expect(fake.jobs).toHaveLength(1);
+    expect(timersMs).toEqual([60_000]);
+    expect(result.steps.map((s) => s.replace(/^\S+ /, ''))).toContain(
+      'not retried: config_error: Access denied for user',
+    );
   });
 
   it('gives up after 3 failed syncs and restores the connection statuses', async () => {

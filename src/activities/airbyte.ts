@@ -1,7 +1,7 @@
 // Airbyte activities: connection status, sync jobs and their lifecycle, for one system's primary
 // or backup connection. Inputs are ids; outputs are the API's own shapes.
 import type { ConnectionResponse, JobResponse } from '../integrations/airbyte/api-types.js';
-import type { TriggeredSync } from '../integrations/airbyte/client.js';
+import type { JobFailure, TriggeredSync } from '../integrations/airbyte/client.js';
 import type { Side } from '../checks/types.js';
 import type { SystemRegistry } from './context.js';
 
@@ -36,6 +36,10 @@ export function createAirbyteActivities(systems: SystemRegistry) {
       const ctx = systems.get(systemId);
       return (await ctx.airbyte().listJobs(ctx.connectionId(side), { limit })).data;
     },
+
+    /** Why a job failed (failure type, retryable), when Airbyte can tell. */
+    getSyncJobFailure: async (systemId: string, jobId: number): Promise<JobFailure | null> =>
+      (await systems.get(systemId).airbyte().jobFailure(jobId)) ?? null,
 
     /** Cancels a job still running; a job already ended is returned unchanged. */
     cancelSyncJob: async (systemId: string, jobId: number): Promise<JobResponse> => {

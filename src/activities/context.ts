@@ -92,7 +92,12 @@ export class SystemContext {
               clientId: this.secret(a.auth.client_id, 'airbyte.auth.client_id'),
               clientSecret: this.secret(a.auth.client_secret, 'airbyte.auth.client_secret'),
             };
-      this.airbyteClient = new AirbyteClient({ apiUrl: a.api_url, auth, timeoutMs: a.request_timeout_seconds * 1000 });
+      this.airbyteClient = new AirbyteClient({
+        apiUrl: a.api_url,
+        ...(a.config_api_url ? { configApiUrl: a.config_api_url } : {}),
+        auth,
+        timeoutMs: a.request_timeout_seconds * 1000,
+      });
     }
     return this.airbyteClient;
   }

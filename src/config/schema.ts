@@ -231,6 +231,8 @@ export const systemSchema = z
     airbyte: z
       .object({
         api_url: httpUrl,
+        /** Config API base (job failure reasons); derived from api_url when omitted. */
+        config_api_url: httpUrl.optional(),
         ui_url: httpUrl.optional(),
         auth: airbyteAuth,
         request_timeout_seconds: positive.default(30),

@@ -64,6 +64,11 @@ export async function backupFailover(input: BackupFailoverInput): Promise<Backup
       job = await syncToEnd(systemId, 'backup', settings, step, `attempt ${attempt}/${settings.syncMaxAttempts}`);
       // A cancelled job was stopped on purpose (by us or an operator): never retried.
       if (job.status !== 'failed' || attempt === settings.syncMaxAttempts) break;
+      const why = await api.getSyncJobFailure(systemId, job.jobId);
+      if (why && !why.retryable) {
+        step(`not retried: ${why.failureType}: ${why.message}`);
+        break;
+      }
       const wait = syncRetryDelayMs(
         attempt,
         settings.syncInitialDelayMs,

@@ -111,6 +111,7 @@ export function recoveryFakes(opts: { primaryHealthyFromCheck?: number; backupFi
     },
     getSyncJob: (_s, jobId) =>
       Promise.resolve({ ...(jobs.get(jobId) as JobResponse), status: 'succeeded', rowsSynced: 10 }),
+    getSyncJobFailure: () => Promise.resolve(null),
     cancelSyncJob: (_s, jobId) => Promise.resolve({ ...(jobs.get(jobId) as JobResponse), status: 'cancelled' }),
     validateBackup: () => Promise.resolve({ bucket: 'b', day: 'd', streams: [], clean: true, problems: [] }),
     sendNotification: (_s, req) => {

@@ -4,6 +4,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { backoffDelay, HttpError, requestWithRetry, type RequestOptions, type RetryPolicy } from '../http.js';
 import type {
+  AttemptRead,
   ConnectionResponse,
   ConnectionStatus,
   JobResponse,
@@ -23,6 +24,8 @@ export interface AirbyteClientOptions extends Pick<
 > {
   /** Public API base, e.g. http://airbyte:8000/api/public/v1 or https://api.airbyte.com/v1. */
   apiUrl: string;
+  /** Config API base, the only API that shows why a job failed; derived from apiUrl when absent. */
+  configApiUrl?: string;
   auth: AirbyteAuth;
   timeoutMs: number;
   now?: () => number;
@@ -56,6 +59,19 @@ const problemTitle = (excerpt: string | undefined): string | undefined => {
 };
 
 export const isTerminal = (job: JobResponse): boolean => terminalJobStatuses.includes(job.status);
+
+export interface JobFailure {
+  failureType: string;
+  retryable: boolean;
+  message: string;
+}
+
+/** Self-hosted: /api/public/v1 -> /api/v1; Cloud: api.airbyte.com/v1 -> cloud.airbyte.com/api/v1. */
+export function deriveConfigApiUrl(apiUrl: string): string | undefined {
+  if (/\/api\/public\/v1\/?$/.test(apiUrl)) return apiUrl.replace(/\/api\/public\/v1\/?$/, '/api/v1');
+  if (/^https:\/\/api\.airbyte\.com\/v1\/?$/.test(apiUrl)) return 'https://cloud.airbyte.com/api/v1';
+  return undefined;
+}
 
 export class AirbyteClient {
   private token?: { value: string; expiresAt: number };
@@ -203,6 +219,32 @@ export class AirbyteClient {
     } catch (e) {
       if ((e as AirbyteApiError).title === 'state-conflict') return this.getJob(jobId);
       throw e;
+    }
+  }
+
+  /**
+   * Why a job failed, from its last attempt (Config API: the public API hides attempts).
+   * Undefined when the Config API cannot tell; callers then treat the failure as retryable.
+   */
+  async jobFailure(jobId: number): Promise<JobFailure | undefined> {
+    const base = this.opts.configApiUrl ?? deriveConfigApiUrl(this.opts.apiUrl);
+    if (!base) return undefined;
+    const token = await this.bearer();
+    try {
+      const res = await requestWithRetry({
+        ...this.retryPolicy(),
+        url: `${base}/jobs/get_without_logs`,
+        method: 'POST',
+        json: { id: jobId },
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const info = res.json<{ attempts?: { attempt: AttemptRead }[] }>();
+      const failure = info.attempts?.at(-1)?.attempt.failureSummary?.failures[0];
+      return (
+        failure && { failureType: failure.failureType, retryable: failure.retryable, message: failure.externalMessage }
+      );
+    } catch {
+      return undefined;
     }
   }
 
