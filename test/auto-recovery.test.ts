@@ -158,7 +158,11 @@ describe('other strategies', () => {
       await handle.signal(approveSignal, { by: 'ana', reason: 'run the emergency procedure' });
       return handle.result();
     });
-    expect(result.outcome).toBe('approved');
+    // Approved: the emergency procedure runs as a child; with both sides down it fails clearly and alerts.
+    expect(result.outcome).toBe('emergency_failed');
+    expect(result.story.join('\n')).toContain('neither the primary nor the replica answers');
+    expect(fakes.notices.map((n) => n.notice.title)).toContain('EMERGENCY: no source reachable for the emergency dump');
+    expect(fakes.calls.dumps).toEqual([]);
     expect(fakes.calls.failovers).toBe(0);
     expect(fakes.notices.find((n) => n.notice.title === 'Manual intervention required')?.page).toMatchObject({
       action: 'trigger',
@@ -167,6 +171,21 @@ describe('other strategies', () => {
 });
 
 describe('manual intervention (>= 5 consecutive failures)', () => {
+  it('approved: runs the emergency procedure as a child, dumping from the replica while the primary is down', async () => {
+    const fakes = recoveryFakes();
+    const { handle, worker } = await start(fakes, failure('connection_timeout', 5), noCooldown);
+    const result = await worker.runUntil(async () => {
+      await handle.signal(approveSignal, { by: 'ana', reason: 'extract the data now' });
+      return handle.result();
+    });
+    expect(result.outcome).toBe('emergency_completed');
+    expect(fakes.calls.dumps).toEqual(['t1@backup']);
+    expect(result.story.join('\n')).toMatch(
+      /emergency dump: t1 42 rows -> s3:\/\/emergency\/\d{4}\/\d\d\/\d\d\/acode_emergency_/,
+    );
+    expect(fakes.notices.find((n) => n.notice.title === 'Emergency recovery: data extracted')?.withContacts).toBe(true);
+  });
+
   it('re-pages at each approval timeout, then closes on rejection with the reason', async () => {
     const fakes = recoveryFakes();
     const { handle, worker } = await start(fakes, failure('connection_timeout', 5), noCooldown);

@@ -6,6 +6,7 @@ import { createBackupValidationActivities } from './backup-validation.js';
 import { createCheckActivities } from './checks.js';
 import { SystemRegistry } from './context.js';
 import { createCredentialActivities } from './credentials.js';
+import { createEmergencyDumpActivities } from './emergency-dump.js';
 import { createNotificationActivities } from './notifications.js';
 import { createRecoveryTriggerActivities } from './recovery-trigger.js';
 import { createSettingsActivities, recoverySettings } from './settings.js';
@@ -17,6 +18,7 @@ export function createActivities(config: GuardianConfig, env: NodeJS.ProcessEnv 
     ...createAirbyteActivities(systems),
     ...createAuditActivities(systems),
     ...createCredentialActivities(systems),
+    ...createEmergencyDumpActivities(systems),
     ...createBackupValidationActivities(systems),
     ...createNotificationActivities(systems),
     ...createSettingsActivities(systems),

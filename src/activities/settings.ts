@@ -35,6 +35,13 @@ export interface RecoverySettings {
   antiFlappingMs: number;
 }
 
+export interface EmergencySettings {
+  systemName: string;
+  temporalUiUrl: string;
+  tables: string[];
+  days: number;
+}
+
 export function failoverSettings(s: SystemConfig, temporalUiUrl: string): FailoverSettings {
   const p = s.sync_retry_policy;
   return {
@@ -84,6 +91,15 @@ export function recoverySettings(s: SystemConfig, temporalUiUrl: string): Recove
 
 export function createSettingsActivities(systems: SystemRegistry) {
   return {
+    getEmergencySettings: (systemId: string): Promise<EmergencySettings> => {
+      const { system, temporalUiUrl } = systems.get(systemId);
+      return Promise.resolve({
+        systemName: system.name,
+        temporalUiUrl,
+        tables: system.mysql.tables.map((t) => t.name),
+        days: system.recovery.emergency_dump_days,
+      });
+    },
     getFailoverSettings: (systemId: string): Promise<FailoverSettings> => {
       const ctx = systems.get(systemId);
       return Promise.resolve(failoverSettings(ctx.system, ctx.temporalUiUrl));

@@ -166,6 +166,8 @@ const recovery = z
     approval_timeout_minutes: positive.default(30),
     approval_max_wait_hours: positive.default(4),
     anti_flapping_minutes: z.number().min(0).default(30),
+    /** Seed "Cenário 1": the emergency dump covers the last N days of Data_Processamento. */
+    emergency_dump_days: z.number().int().min(1).default(7),
   })
   .strict();
 

@@ -18,6 +18,7 @@ import type { CheckRequest } from '../activities/checks.js';
 import { assessBackup, sideHealthy } from '../decisions/health-decision.js';
 import { backoffWithJitter, chooseStrategy, type RecoveryStrategy } from '../decisions/recovery-strategy.js';
 import { backupFailover } from './backup-failover.js';
+import { emergencyProcedure } from './emergency-procedure.js';
 import {
   acknowledgeSignal,
   approveSignal,
@@ -46,7 +47,8 @@ export interface AutoRecoveryInput {
   settings: RecoverySettings;
 }
 
-export type RecoveryOutcome = 'recovered' | 'failed_over' | 'rejected' | 'cancelled' | 'approved' | 'unresolved';
+export type RecoveryOutcome =
+  'recovered' | 'failed_over' | 'emergency_completed' | 'emergency_failed' | 'rejected' | 'cancelled' | 'unresolved';
 
 export interface AutoRecoveryResult {
   outcome: RecoveryOutcome;
@@ -216,18 +218,38 @@ export async function autoRecovery({ systemId, settings }: AutoRecoveryInput): P
             title: decision.kind === 'approve' ? 'Escalation approved' : 'Escalation rejected',
             whatHappened: `${decision.by}: ${decision.reason}`,
             whatIsBeingDone:
-              decision.kind === 'approve' ? 'The emergency procedure is in human hands.' : 'The recovery is closed.',
+              decision.kind === 'approve'
+                ? 'Running the emergency procedure: extracting the recent data to the emergency bucket.'
+                : 'The recovery is closed.',
             nextSteps: [],
             temporalUrl: runUrl,
           },
           page: { incidentId: info.runId, action: 'acknowledge' },
         });
-        return decision.kind === 'approve' ? 'approved' : 'rejected';
+        return decision.kind === 'approve' ? runEmergency(decision.by, why) : 'rejected';
       }
       if (Date.now() - started >= settings.approvalMaxWaitMs) {
         story(`no decision after ${settings.approvalMaxWaitMs / 3_600_000} h`);
         return 'unresolved';
       }
+    }
+  }
+
+  async function runEmergency(by: string, why: string): Promise<RecoveryOutcome> {
+    try {
+      const result = await executeChild(emergencyProcedure, {
+        workflowId: `${info.workflowId}-emergency-${status.attempts}`,
+        args: [{ systemId, reason: why, by }],
+        typedSearchAttributes: [{ key: searchAttributeKeys.system, value: systemId }],
+      });
+      for (const t of result.tables) story(`emergency dump: ${t.table} ${t.rowsWritten} rows -> ${t.sql.key}`);
+      return 'emergency_completed';
+    } catch (err) {
+      // A child's failure wraps the child's own error: that is the one worth telling.
+      const reason =
+        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      story(`emergency procedure failed: ${reason}`);
+      return 'emergency_failed';
     }
   }
 

@@ -2,6 +2,7 @@
 // definitions, and the payload types. Deterministic and dependency-free, so both sides import it.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { TableDump } from '../activities/emergency-dump.js';
 import type { CheckResult } from '../checks/types.js';
 import type { FailureType } from '../decisions/failure-classification.js';
 import type { RecoveryStrategy } from '../decisions/recovery-strategy.js';
@@ -68,3 +69,12 @@ export const searchAttributeKeys = {
   strategy: defineSearchAttributeKey('RecoveryStrategy', SearchAttributeType.KEYWORD),
   phase: defineSearchAttributeKey('RecoveryPhase', SearchAttributeType.KEYWORD),
 };
+
+export interface EmergencyStatus {
+  phase: 'assessing' | 'dumping' | 'done' | 'failed';
+  /** Tables dumped so far, with rows and object keys (rows of the table in progress show in its activity heartbeat). */
+  tables: TableDump[];
+  story: string[];
+}
+
+export const emergencyStatusQuery = defineQuery<EmergencyStatus>('emergencyStatus');

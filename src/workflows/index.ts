@@ -4,3 +4,4 @@ export { autoRecovery } from './auto-recovery.js';
 export { backupFailover } from './backup-failover.js';
 export { healthMonitoring } from './health-monitoring.js';
 export { continuousMonitoring } from './continuous-monitoring.js';
+export { emergencyProcedure } from './emergency-procedure.js';

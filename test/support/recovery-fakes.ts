@@ -58,7 +58,13 @@ const result = (check: CheckName, side: Side, healthy: boolean, details?: CheckR
 });
 
 export function recoveryFakes(opts: { primaryHealthyFromCheck?: number; backupFit?: boolean } = {}) {
-  const calls = { primaryChecks: 0, rotations: [] as string[], syncs: [] as Side[], failovers: 0 };
+  const calls = {
+    primaryChecks: 0,
+    rotations: [] as string[],
+    syncs: [] as Side[],
+    failovers: 0,
+    dumps: [] as string[],
+  };
   const notices: NotificationRequest[] = [];
   const statuses: Record<Side, ConnectionStatus> = { primary: 'active', backup: 'inactive' };
   const jobs = new Map<number, JobResponse>();
@@ -112,6 +118,23 @@ export function recoveryFakes(opts: { primaryHealthyFromCheck?: number; backupFi
     getSyncJob: (_s, jobId) =>
       Promise.resolve({ ...(jobs.get(jobId) as JobResponse), status: 'succeeded', rowsSynced: 10 }),
     getSyncJobFailure: () => Promise.resolve(null),
+    getEmergencySettings: () =>
+      Promise.resolve({ systemName: 'ACODE', temporalUiUrl: 'http://127.0.0.1:8233', tables: ['t1'], days: 7 }),
+    dumpTableToS3: (_s, req) => {
+      calls.dumps.push(`${req.table}@${req.side}`);
+      const file = (ext: string) => ({
+        key: `s3://emergency/${req.datePath}/${req.dumpId}_${req.table}.${ext}.gz`,
+        bytes: 100,
+      });
+      return Promise.resolve({
+        table: req.table,
+        source: req.side,
+        rowsSelected: 42,
+        rowsWritten: 42,
+        sql: file('sql'),
+        csv: file('csv'),
+      });
+    },
     cancelSyncJob: (_s, jobId) => Promise.resolve({ ...(jobs.get(jobId) as JobResponse), status: 'cancelled' }),
     validateBackup: () => Promise.resolve({ bucket: 'b', day: 'd', streams: [], clean: true, problems: [] }),
     sendNotification: (_s, req) => {
