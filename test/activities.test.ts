@@ -1,5 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import mysql from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../src/activities/index.js';
 import { loadConfig } from '../src/config/load.js';
@@ -188,5 +189,22 @@ describe('notification activity', () => {
     });
     expect(outcomes).toEqual([expect.objectContaining({ channel: 'slack', ok: false, status: 500 })]);
     expect(JSON.stringify(outcomes)).not.toContain(process.env.SLACK_WEBHOOK_URL ?? 'unset');
+  });
+});
+
+describe('connection pressure relief', () => {
+  it('closes connections idle past the limit, never replication or the admin', async () => {
+    const relaxed = structuredClone(config);
+    const acode = relaxed.systems[0];
+    if (!acode) throw new Error('no system');
+    acode.recovery.idle_connection_kill_seconds = 1;
+    const idle = await Promise.all([1, 2, 3].map(() => mysql.createConnection(primaryEndpoint())));
+    await new Promise((r) => setTimeout(r, 2500));
+    const relief = await run(createActivities(relaxed).relieveConnectionPressure, 'acode');
+    expect(relief.byUser.userfarmarcasac02).toBeGreaterThanOrEqual(3);
+    expect(relief.byUser.replication_acode).toBeUndefined();
+    for (const c of idle) await expect(c.query('SELECT 1')).rejects.toBeDefined();
+    const replication = await run(activities.runCheck, 'acode', { check: 'backup_replication', side: 'backup' });
+    expect(replication.status).toBe('healthy');
   });
 });

@@ -125,6 +125,36 @@ describe('other strategies', () => {
     expect(fakes.calls.failovers).toBe(0);
   });
 
+  it('resource_exhaustion closes idle connections, then finds the primary healthy and syncs it', async () => {
+    const fakes = recoveryFakes({ primaryHealthyFromCheck: 1 });
+    const { handle, worker } = await start(fakes, failure('resource_exhaustion', 3), noCooldown);
+    const result = await worker.runUntil(handle.result());
+    expect(result).toMatchObject({ outcome: 'recovered', strategy: 'scale_resources_and_retry' });
+    expect(fakes.calls.reliefs).toBe(1);
+    expect(await timersOf(handle)).toEqual([60_000]); // no backoff: only the sync poll
+    expect(result.story.join('\n')).toContain('closed 4 connection(s) idle over 300 s');
+    expect(fakes.calls.failovers).toBe(0);
+  });
+
+  it('schema_change_detected retries on the backoff timers, then asks a human: never a failover', async () => {
+    const fakes = recoveryFakes();
+    const { handle, worker } = await start(fakes, failure('schema_change_detected', 1), noCooldown);
+    const result = await worker.runUntil(async () => {
+      let status = await handle.query(statusQuery);
+      for (let i = 0; i < 200 && status.phase !== 'awaiting_approval'; i++) {
+        await env.sleep('10 minutes');
+        status = await handle.query(statusQuery);
+      }
+      expect(status.strategy).toBe('refresh_schema_and_retry');
+      await handle.signal(rejectSignal, { by: 'carla', reason: 'schema migration in progress' });
+      return handle.result();
+    });
+    expect(result.outcome).toBe('rejected');
+    expect(fakes.calls.failovers).toBe(0);
+    const timers = await timersOf(handle);
+    expect(within(timers[2], 1_800_000, 1_860_000)).toBe(true);
+  });
+
   it('mysql_server_down fails over at once through the child workflow', async () => {
     const fakes = recoveryFakes();
     const { handle, worker } = await start(fakes, failure('mysql_server_down', 3), noCooldown);

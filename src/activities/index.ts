@@ -4,6 +4,7 @@ import { createAirbyteActivities } from './airbyte.js';
 import { createAuditActivities } from './audit.js';
 import { createBackupValidationActivities } from './backup-validation.js';
 import { createCheckActivities } from './checks.js';
+import { createConnectionPressureActivities } from './connection-pressure.js';
 import { SystemRegistry } from './context.js';
 import { createCredentialActivities } from './credentials.js';
 import { createEmergencyDumpActivities } from './emergency-dump.js';
@@ -18,6 +19,7 @@ export function createActivities(config: GuardianConfig, env: NodeJS.ProcessEnv 
     ...createAirbyteActivities(systems),
     ...createAuditActivities(systems),
     ...createCredentialActivities(systems),
+    ...createConnectionPressureActivities(systems),
     ...createEmergencyDumpActivities(systems),
     ...createBackupValidationActivities(systems),
     ...createNotificationActivities(systems),

@@ -168,6 +168,8 @@ const recovery = z
     anti_flapping_minutes: z.number().min(0).default(30),
     /** Seed "Cenário 1": the emergency dump covers the last N days of Data_Processamento. */
     emergency_dump_days: z.number().int().min(1).default(7),
+    /** resource_exhaustion: connections idle longer than this are closed to free slots. */
+    idle_connection_kill_seconds: positive.default(300),
   })
   .strict();
 

@@ -253,22 +253,31 @@ export async function autoRecovery({ systemId, settings }: AutoRecoveryInput): P
     }
   }
 
+  /** Backoff retries; then the backup, or a human for a server that answers (never failed over). */
+  async function retryOrEscalate(s: RecoveryStrategy): Promise<RecoveryOutcome> {
+    const r = await retryWithBackoff();
+    if (r !== 'exhausted') return r;
+    if (s === 'refresh_schema_and_retry' || s === 'scale_resources_and_retry') {
+      return manualIntervention(
+        `${failure?.failureType}: the primary did not recover after ${status.attempts} retries`,
+      );
+    }
+    return run('activate_backup_immediately');
+  }
+
   async function run(s: RecoveryStrategy): Promise<RecoveryOutcome> {
     switch (s) {
+      case 'scale_resources_and_retry': {
+        setPhase('relieving_pressure');
+        const relief = await api.relieveConnectionPressure(systemId);
+        story(`closed ${relief.closed} connection(s) idle over ${relief.idleLimitSeconds} s`);
+        if (await primaryHealthy()) return syncPrimary();
+        return retryOrEscalate(s);
+      }
       case 'retry_primary_with_backoff':
       case 'conservative_retry_then_backup':
       case 'refresh_schema_and_retry':
-      case 'scale_resources_and_retry': {
-        const r = await retryWithBackoff();
-        if (r !== 'exhausted') return r;
-        // A server that answers is never failed over: its remedy failed, so a human decides.
-        if (s === 'refresh_schema_and_retry' || s === 'scale_resources_and_retry') {
-          return manualIntervention(
-            `${failure?.failureType}: the primary did not recover after ${status.attempts} retries`,
-          );
-        }
-        return run('activate_backup_immediately');
-      }
+        return retryOrEscalate(s);
       case 'rotate_credentials_and_retry': {
         setPhase('rotating_credentials');
         status.attempts += 1;

@@ -32,6 +32,7 @@ export type RecoveryPhase =
   | 'backing_off'
   | 'checking_primary'
   | 'rotating_credentials'
+  | 'relieving_pressure'
   | 'syncing_primary'
   | 'failing_over'
   | 'awaiting_approval'

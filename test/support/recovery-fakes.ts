@@ -64,6 +64,7 @@ export function recoveryFakes(opts: { primaryHealthyFromCheck?: number; backupFi
     syncs: [] as Side[],
     failovers: 0,
     dumps: [] as string[],
+    reliefs: 0,
   };
   const notices: NotificationRequest[] = [];
   const statuses: Record<Side, ConnectionStatus> = { primary: 'active', backup: 'inactive' };
@@ -94,6 +95,10 @@ export function recoveryFakes(opts: { primaryHealthyFromCheck?: number; backupFi
     rotateCredentials: (_s, rotationId) => {
       calls.rotations.push(rotationId);
       return Promise.resolve({ account: 'userfarmarcasac02@%', verified: true, airbyteSourceUpdated: true });
+    },
+    relieveConnectionPressure: () => {
+      calls.reliefs += 1;
+      return Promise.resolve({ idleLimitSeconds: 300, closed: 4, byUser: { app: 4 } });
     },
     getFailoverSettings: () => Promise.resolve(syncSettings),
     getAirbyteConnection: (_s, side) =>
