@@ -1,0 +1,122 @@
+// `recovery start | status | approve | reject | cancel | acknowledge <system>`: the recovery run of
+// a system, by its stable workflow id. Each prints the Temporal UI link of the run it touches.
+import type { Client } from '@temporalio/client';
+import type { Command } from 'commander';
+import { recoverySettings } from '../activities/settings.js';
+import { findSystem } from '../config/load.js';
+import type { GuardianConfig } from '../config/schema.js';
+import { autoRecovery } from '../workflows/auto-recovery.js';
+import {
+  acknowledgeSignal,
+  approveSignal,
+  cancelSignal,
+  failureObservedSignal,
+  recoveryWorkflowId,
+  rejectSignal,
+  statusQuery,
+} from '../workflows/definitions.js';
+import { temporalRunUrl } from '../workflows/ui-link.js';
+import { output, withTemporal } from './context.js';
+
+interface Opts {
+  config?: string;
+  json?: boolean;
+  by?: string;
+  reason?: string;
+}
+
+async function runLink(client: Client, config: GuardianConfig, workflowId: string): Promise<string> {
+  const d = await client.workflow.getHandle(workflowId).describe();
+  return temporalRunUrl(config.temporal.ui_url, config.temporal.namespace, workflowId, d.runId);
+}
+
+const decisionOf = (o: Opts) => ({
+  by: o.by ?? process.env.USER ?? 'operator',
+  reason: o.reason ?? 'via acode-guardian CLI',
+});
+
+export function registerRecoveryCommands(program: Command): void {
+  const recovery = program.command('recovery').description("a system's auto-recovery run (workflow recovery-<system>)");
+  const common = (c: Command): Command =>
+    c
+      .argument('<system>', 'system id')
+      .option('-c, --config <path>', 'configuration file')
+      .option('--json', 'machine-readable output')
+      .option('--by <who>', 'who decides (default $USER)')
+      .option('--reason <text>', 'why');
+
+  common(recovery.command('start').description('start a recovery by hand (lifts an anti-flapping block first)')).action(
+    (systemId: string, o: Opts) =>
+      withTemporal(o.config, async (client, config) => {
+        const system = findSystem(config, systemId);
+        const id = recoveryWorkflowId(systemId);
+        const running = await client.workflow
+          .getHandle(id)
+          .describe()
+          .catch(() => undefined);
+        if (
+          running?.status.name === 'RUNNING' &&
+          (await client.workflow.getHandle(id).query(statusQuery)).phase === 'cooldown'
+        ) {
+          await client.workflow.getHandle(id).signal(acknowledgeSignal, decisionOf(o));
+          await client.workflow
+            .getHandle(id)
+            .result()
+            .catch(() => undefined);
+        }
+        const d = decisionOf(o);
+        await client.workflow.signalWithStart(autoRecovery, {
+          taskQueue: config.temporal.task_queue,
+          workflowId: id,
+          args: [{ systemId, settings: recoverySettings(system, config.temporal.ui_url) }],
+          signal: failureObservedSignal,
+          signalArgs: [
+            {
+              failureType: 'unknown',
+              reason: `started by ${d.by}: ${d.reason}`,
+              consecutiveFailures: 1,
+              unhealthy: [],
+              backupFit: true,
+              observedAt: new Date().toISOString(),
+            },
+          ],
+        });
+        const link = await runLink(client, config, id);
+        output(o.json, { workflowId: id, link }, () => `${id} started\n${link}`);
+      }),
+  );
+
+  common(recovery.command('status').description('phase, strategy, attempts, next timer and the story so far')).action(
+    (systemId: string, o: Opts) =>
+      withTemporal(o.config, async (client, config) => {
+        const id = recoveryWorkflowId(systemId);
+        const status = await client.workflow.getHandle(id).query(statusQuery);
+        const link = await runLink(client, config, id);
+        output(o.json, { ...status, link }, () =>
+          [
+            `${id}: ${status.phase}${status.strategy ? `, strategy ${status.strategy}` : ''}, ${status.attempts} attempt(s)`,
+            ...(status.nextTimerAt ? [`next timer: ${status.nextTimerAt}`] : []),
+            ...(status.blockedUntil ? [`automatic recovery blocked until ${status.blockedUntil}`] : []),
+            ...status.story,
+            link,
+          ].join('\n'),
+        );
+      }),
+  );
+
+  for (const [name, signal, what] of [
+    ['approve', approveSignal, 'approve the escalation: the emergency procedure runs'],
+    ['reject', rejectSignal, 'reject the escalation: the recovery closes with the reason'],
+    ['cancel', cancelSignal, 'cancel the recovery'],
+    ['acknowledge', acknowledgeSignal, 'lift the anti-flapping block'],
+  ] as const) {
+    common(recovery.command(name).description(what)).action((systemId: string, o: Opts) =>
+      withTemporal(o.config, async (client, config) => {
+        const id = recoveryWorkflowId(systemId);
+        await client.workflow.getHandle(id).signal(signal, decisionOf(o));
+        const link = await runLink(client, config, id);
+        output(o.json, { workflowId: id, signal: name, link }, () => `${id}: ${name} sent\n${link}`);
+      }),
+    );
+  }
+}
