@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../src/activities/index.js';
 import type { NotificationRequest } from '../src/activities/notifications.js';
-import type { FailoverSettings } from '../src/activities/settings.js';
 import { loadConfig } from '../src/config/load.js';
 import type {
   ConnectionResponse,
@@ -18,6 +17,7 @@ import { WebhookSinkClient } from '../src/stack/webhook-sink-client.js';
 import { localConfigPath } from '../src/stack/paths.js';
 import { backupFailover } from '../src/workflows/backup-failover.js';
 import { simulator } from './support/airbyte.js';
+import { syncSettings } from './support/recovery-fakes.js';
 import { bundle, devServerEnv, timeSkippingEnv, uniqueId } from './support/temporal.js';
 
 const workflowsPath = fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url));
@@ -26,16 +26,7 @@ beforeAll(async () => {
   workflowBundle = await bundle(workflowsPath);
 });
 
-const settings: FailoverSettings = {
-  systemName: 'ACODE',
-  temporalUiUrl: 'http://127.0.0.1:8233',
-  jobPollIntervalMs: 60_000,
-  jobTimeoutMs: 120 * 60_000,
-  syncMaxAttempts: 3,
-  syncInitialDelayMs: 5 * 60_000,
-  syncMaxDelayMs: 20 * 60_000,
-  syncMultiplier: 2,
-};
+const settings = syncSettings;
 
 /** A fake Airbyte at the activity boundary: each sync job ends as its script says after N polls. */
 function fakeActivities(

@@ -21,7 +21,8 @@ export const recoverySettings: RecoverySettings = {
   antiFlappingMs: 30 * 60_000,
 };
 
-const syncSettings: FailoverSettings = {
+/** The seed's sync policy: poll 60 s, 120-minute timeout, 3 attempts, 5 -> 20 minutes x2. */
+export const syncSettings: FailoverSettings = {
   systemName: 'ACODE',
   temporalUiUrl: 'http://127.0.0.1:8233',
   jobPollIntervalMs: 60_000,
