@@ -208,3 +208,16 @@ describe('connection pressure relief', () => {
     expect(replication.status).toBe('healthy');
   });
 });
+
+describe('schema refresh activity', () => {
+  it('names expected columns the source no longer has', async () => {
+    const strict = structuredClone(config);
+    strict.systems[0]?.mysql.tables[0]?.expected_columns.push('Coluna_Removida');
+    const r = await run(createActivities(strict).refreshSourceSchema, 'acode');
+    expect(r).toMatchObject({
+      sourceId: 'source_mysql_acode',
+      missing: ['farmarcas_si_analitico_diario.Coluna_Removida'],
+    });
+    expect(r.streams).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -276,3 +276,21 @@ async function token(): Promise<string> {
   });
   return ((await res.body.json()) as { access_token: string }).access_token;
 }
+
+describe('schema refresh', () => {
+  it('re-discovers the source schema through the Config API, from the live database', async () => {
+    const root = await rootConnection(mariaInstance('primary'));
+    try {
+      await root.query(
+        `CREATE TABLE IF NOT EXISTS ${acodeDatabase}.discover_probe (idpk INT PRIMARY KEY, Novo_Campo VARCHAR(10))`,
+      );
+      const { catalog } = await simulatorClient().discoverSchema('source_mysql_acode');
+      const probe = catalog.streams.find((s) => s.stream.name === 'discover_probe');
+      expect(Object.keys(probe?.stream.jsonSchema.properties ?? {})).toEqual(['idpk', 'Novo_Campo']);
+      expect(catalog.streams.map((s) => s.stream.name)).toEqual(expect.arrayContaining([dailyTable, productsTable]));
+    } finally {
+      await root.query(`DROP TABLE IF EXISTS ${acodeDatabase}.discover_probe`);
+      await root.end();
+    }
+  });
+});

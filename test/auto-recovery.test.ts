@@ -151,6 +151,10 @@ describe('other strategies', () => {
     });
     expect(result.outcome).toBe('rejected');
     expect(fakes.calls.failovers).toBe(0);
+    expect(fakes.calls.schemaRefreshes).toBe(1);
+    expect(result.story.join('\n')).toContain(
+      'source source_mysql_acode schema refreshed (2 streams); still missing: t1.CNPJ_Loja',
+    );
     const timers = await timersOf(handle);
     expect(within(timers[2], 1_800_000, 1_860_000)).toBe(true);
   });

@@ -274,9 +274,17 @@ export async function autoRecovery({ systemId, settings }: AutoRecoveryInput): P
         if (await primaryHealthy()) return syncPrimary();
         return retryOrEscalate(s);
       }
+      case 'refresh_schema_and_retry': {
+        setPhase('refreshing_schema');
+        const refresh = await api.refreshSourceSchema(systemId);
+        story(
+          `source ${refresh.sourceId} schema refreshed (${refresh.streams} streams)${refresh.missing.length ? `; still missing: ${refresh.missing.join(', ')}` : ''}`,
+        );
+        if (await primaryHealthy()) return syncPrimary();
+        return retryOrEscalate(s);
+      }
       case 'retry_primary_with_backoff':
       case 'conservative_retry_then_backup':
-      case 'refresh_schema_and_retry':
         return retryOrEscalate(s);
       case 'rotate_credentials_and_retry': {
         setPhase('rotating_credentials');

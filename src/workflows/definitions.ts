@@ -33,6 +33,7 @@ export type RecoveryPhase =
   | 'checking_primary'
   | 'rotating_credentials'
   | 'relieving_pressure'
+  | 'refreshing_schema'
   | 'syncing_primary'
   | 'failing_over'
   | 'awaiting_approval'

@@ -66,6 +66,7 @@ export function recoveryFakes(opts: { primaryHealthyFromCheck?: number; backupFi
     failovers: 0,
     dumps: [] as string[],
     reliefs: 0,
+    schemaRefreshes: 0,
   };
   const notices: NotificationRequest[] = [];
   const statuses: Record<Side, ConnectionStatus> = { primary: 'active', backup: 'inactive' };
@@ -96,6 +97,10 @@ export function recoveryFakes(opts: { primaryHealthyFromCheck?: number; backupFi
     rotateCredentials: (_s, rotationId) => {
       calls.rotations.push(rotationId);
       return Promise.resolve({ account: 'userfarmarcasac02@%', verified: true, airbyteSourceUpdated: true });
+    },
+    refreshSourceSchema: () => {
+      calls.schemaRefreshes += 1;
+      return Promise.resolve({ sourceId: 'source_mysql_acode', streams: 2, missing: ['t1.CNPJ_Loja'] });
     },
     relieveConnectionPressure: () => {
       calls.reliefs += 1;

@@ -91,5 +91,13 @@ export interface AttemptRead {
   };
 }
 
+/** Config API SourceDiscoverSchemaRead (the parts used here). */
+export interface DiscoveredCatalog {
+  catalogId: string;
+  catalog: {
+    streams: { stream: { name: string; namespace?: string; jsonSchema: { properties?: Record<string, unknown> } } }[];
+  };
+}
+
 /** Secret fields are returned masked, as the real API does. */
 export const secretMask = '**********';

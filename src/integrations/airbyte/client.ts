@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { backoffDelay, HttpError, requestWithRetry, type RequestOptions, type RetryPolicy } from '../http.js';
 import type {
   AttemptRead,
+  DiscoveredCatalog,
   ConnectionResponse,
   ConnectionStatus,
   JobResponse,
@@ -246,6 +247,28 @@ export class AirbyteClient {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Re-discovers a source's schema bypassing Airbyte's cache (Config API discover_schema with
+   * disable_cache), so the connection sees changed tables; Airbyte then propagates non-breaking
+   * changes on the next sync, per the connection's nonBreakingSchemaUpdatesBehavior.
+   */
+  async discoverSchema(sourceId: string): Promise<DiscoveredCatalog> {
+    const base = this.opts.configApiUrl ?? deriveConfigApiUrl(this.opts.apiUrl);
+    if (!base)
+      throw new AirbyteApiError('no Config API URL: set airbyte.config_api_url', undefined, undefined, 'NO_CONFIG_API');
+    const token = await this.bearer();
+    const res = await requestWithRetry({
+      ...this.retryPolicy(),
+      url: `${base}/sources/discover_schema`,
+      method: 'POST',
+      json: { sourceId, disable_cache: true },
+      headers: { authorization: `Bearer ${token}` },
+    }).catch((e: unknown) => {
+      throw this.wrap(e, 'discover schema');
+    });
+    return res.json<DiscoveredCatalog>();
   }
 
   getSource(sourceId: string): Promise<SourceResponse> {

@@ -275,7 +275,7 @@ export function createAirbyteSimulator(state: SimulatorState, creds: SimulatorCr
     throw new HttpProblem(problems.notFound('route', `${req.method} ${path}`));
   }
 
-  function configRoute(req: Request, path: string): Reply {
+  async function configRoute(req: Request, path: string): Promise<Reply> {
     if (req.method === 'GET' && path === '/health') return ok({ available: true });
     authorize(req);
     const body = objectBody(req);
@@ -283,6 +283,11 @@ export function createAirbyteSimulator(state: SimulatorState, creds: SimulatorCr
       const job = state.job(Number(body.id));
       if (!job) return { status: 404, body: { errorId: randomBytes(16).toString('hex') } };
       return ok(state.jobInfo(job));
+    }
+    if (path === '/sources/discover_schema') {
+      const catalog = await state.discoverSchema(String(body.sourceId));
+      if (!catalog) return { status: 404, body: { errorId: randomBytes(16).toString('hex') } };
+      return ok(catalog);
     }
     if (path === '/connections/get') {
       const conn = state.connection(String(body.connectionId));

@@ -12,6 +12,9 @@ import type {
   SourceResponse,
 } from '../../integrations/airbyte/api-types.js';
 import { secretMask, terminalJobStatuses } from '../../integrations/airbyte/api-types.js';
+import { randomUUID } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import type { DiscoveredCatalog } from '../../integrations/airbyte/api-types.js';
 import { runSync, type SyncDestination, type SyncStream } from './sync.js';
 
 export interface SimConnectionSeed {
@@ -196,6 +199,54 @@ export class SimulatorState {
       );
     }
     if (name) s.name = name;
+  }
+
+  /** Config API discover_schema: the source database's tables and columns, read from MySQL now. */
+  async discoverSchema(sourceId: string): Promise<DiscoveredCatalog | undefined> {
+    const source = this.sources.get(sourceId);
+    if (!source) return undefined;
+    const cfg = source.configuration;
+    const conn = await mysql.createConnection({
+      host: String(cfg.host),
+      port: Number(cfg.port),
+      user: String(cfg.username),
+      password: String(cfg.password),
+      database: String(cfg.database),
+      connectTimeout: 10_000,
+    });
+    try {
+      const [rows] = await conn.query<mysql.RowDataPacket[]>(
+        'SELECT TABLE_NAME AS t, COLUMN_NAME AS c, DATA_TYPE AS d FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION',
+        [String(cfg.database)],
+      );
+      const tables = new Map<string, Record<string, { type: string }>>();
+      for (const r of rows) {
+        const props = tables.get(String(r.t)) ?? {};
+        props[String(r.c)] = {
+          type: ['int', 'bigint', 'decimal', 'double', 'float', 'tinyint', 'smallint', 'mediumint'].includes(
+            String(r.d),
+          )
+            ? 'number'
+            : 'string',
+        };
+        tables.set(String(r.t), props);
+      }
+      return {
+        catalogId: randomUUID(),
+        catalog: {
+          streams: [...tables].map(([name, properties]) => ({
+            stream: {
+              name,
+              namespace: String(cfg.database),
+              jsonSchema: { type: 'object', properties },
+              supportedSyncModes: ['full_refresh', 'incremental'],
+            },
+          })),
+        },
+      };
+    } finally {
+      await conn.end();
+    }
   }
 
   activeJob(connectionId: string): Job | undefined {
