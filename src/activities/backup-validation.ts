@@ -1,4 +1,4 @@
-// Backup validation (seed: _validate_backup_data, whose file reading was a TODO): list the day's
+// Backup validation (seed: _validate_backup_data, which never read the files): list the day's
 // backup partition of every stream, then really read every Parquet file, row group by row group,
 // heartbeating the rows read so far.
 import { heartbeat } from '@temporalio/activity';

@@ -1,4 +1,4 @@
-// Really reading a Parquet file (the seed left this as a TODO): it opens, its schema has the
+// Really reading a Parquet file (the seed only listed the files): it opens, its schema has the
 // stream's columns, and every row group is read to count rows, nulls and duplicate rows.
 // Airbyte's own metadata columns (_airbyte_*) differ on every row, so duplicates ignore them.
 import type { S3Client } from '@aws-sdk/client-s3';
