@@ -21,13 +21,7 @@ export function createConnectionPressureActivities(systems: SystemRegistry) {
       const admin = ctx.system.mysql.admin;
       if (!admin) throw new Error(`system ${systemId}: mysql.admin must be configured to relieve connection pressure`);
       const idleLimitSeconds = ctx.system.recovery.idle_connection_kill_seconds;
-      const endpoint = {
-        ...ctx.mysql('primary'),
-        user: admin.user,
-        password: ctx.secret(admin.password, 'mysql.admin.password'),
-        database: '',
-      };
-      return withConnection(endpoint, ctx.timeoutMs, undefined, async (conn) => {
+      return withConnection(ctx.adminEndpoint(admin), ctx.timeoutMs, undefined, async (conn) => {
         const [idle] = await conn.query<RowDataPacket[]>(
           `SELECT ID AS id, USER AS user FROM information_schema.PROCESSLIST
             WHERE COMMAND = 'Sleep' AND TIME > ? AND ID <> CONNECTION_ID()

@@ -42,6 +42,16 @@ export class SystemContext {
     };
   }
 
+  /** The admin account on the primary, with no default database (managing accounts needs none). */
+  adminEndpoint(admin: { user: string; password: { env: string } }): MysqlEndpoint {
+    return {
+      ...this.mysql('primary'),
+      user: admin.user,
+      password: this.secret(admin.password, 'mysql.admin.password'),
+      database: '',
+    };
+  }
+
   rememberRotatedPassword(side: Side, password: string): void {
     this.rotatedPasswords.set(side, password);
   }

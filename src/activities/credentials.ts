@@ -25,14 +25,7 @@ export function createCredentialActivities(systems: SystemRegistry) {
         );
       }
       const password = rotationPassword(ctx.secret(key, 'mysql.rotation_key'), rotationId);
-      const adminEndpoint = {
-        ...ctx.mysql('primary'),
-        user: admin.user,
-        password: ctx.secret(admin.password, 'mysql.admin.password'),
-        // No default database: managing accounts needs none, and the admin may have no grant on it.
-        database: '',
-      };
-      await setPassword(adminEndpoint, account, password, ctx.timeoutMs);
+      await setPassword(ctx.adminEndpoint(admin), account, password, ctx.timeoutMs);
       const verified = await canLogin({ ...ctx.mysql('primary'), user: account.user, password }, ctx.timeoutMs);
       if (!verified) throw new Error(`the new password of ${account.user}@${account.host} was set but does not log in`);
       if (account.user === primary.user) ctx.rememberRotatedPassword('primary', password);

@@ -189,6 +189,7 @@ export interface SeedOptions {
   days: number;
   storesPerDay: number;
   productsPerStore: number;
+  seed?: number;
 }
 
 export async function upMariaDb(env: Record<string, string>, seed: SeedOptions): Promise<string[]> {
@@ -208,11 +209,21 @@ export async function upMariaDb(env: Record<string, string>, seed: SeedOptions):
   const primary = await rootConnection(mariaInstance('primary'));
   try {
     await primary.query(`USE ${acodeDatabase}`);
-    const [[count]] = await primary.query<mysql.RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${dailyTable}`);
-    if (Number(count?.n) === 0) {
-      const counts = await fillAcodeTables(primary, seed);
+    const [[newest]] = await primary.query<mysql.RowDataPacket[]>(
+      `SELECT COUNT(*) AS n, TIMESTAMPDIFF(MINUTE, MAX(Data_Processamento), NOW()) AS age_min FROM ${dailyTable}`,
+    );
+    // Empty: seed the week. Older than an hour: load today's batch, as ACODE's daily processing
+    // would, so a sandbox kept for days still has fresh data.
+    const fill =
+      Number(newest?.n) === 0
+        ? seed
+        : Number(newest?.age_min) > 60
+          ? { ...seed, days: 1, seed: Date.now() % 2 ** 31 }
+          : undefined;
+    if (fill) {
+      const counts = await fillAcodeTables(primary, fill);
       notes.push(
-        `seeded ${Object.entries(counts)
+        `${fill.days === seed.days ? 'seeded' : 'loaded a fresh day:'} ${Object.entries(counts)
           .map(([t, n]) => `${n} rows in ${t}`)
           .join(', ')}`,
       );

@@ -9,6 +9,7 @@ import { shouldAlert, type AlertMemory } from '../decisions/alert-noise.js';
 import { classifyFailure } from '../decisions/failure-classification.js';
 import { assessBackup, sideHealthy } from '../decisions/health-decision.js';
 import { overallStatus, type Group, type GroupStatus, type OverallStatus } from '../decisions/overall-status.js';
+import { unhealthyOf } from './health-monitoring.js';
 import { temporalRunUrl } from './ui-link.js';
 
 const { runChecks } = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 2 } });
@@ -50,9 +51,7 @@ export async function continuousMonitoring({
       reason: failure.reason,
       // This round is one observation; the health monitor keeps the consecutive count.
       consecutiveFailures: 1,
-      unhealthy: results
-        .filter((r) => r.status === 'unhealthy')
-        .map(({ check, side, error }) => ({ check, side, ...(error ? { error } : {}) })),
+      unhealthy: unhealthyOf(results),
       backupFit: assessBackup(results, primaryReachable).fit,
       observedAt: new Date().toISOString(),
     });

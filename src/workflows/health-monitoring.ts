@@ -46,7 +46,7 @@ export interface HealthRunResult {
   recovery?: { workflowId: string; runId: string };
 }
 
-const unhealthyOf = (results: readonly CheckResult[]): FailureContext['unhealthy'] =>
+export const unhealthyOf = (results: readonly CheckResult[]): FailureContext['unhealthy'] =>
   results
     .filter((r) => r.status === 'unhealthy')
     .map(({ check, side, error }) => ({ check, side, ...(error ? { error } : {}) }));
