@@ -17,7 +17,7 @@ import { WebhookSinkClient } from '../src/stack/webhook-sink-client.js';
 import { localConfigPath } from '../src/stack/paths.js';
 import { backupFailover } from '../src/workflows/backup-failover.js';
 import { simulator } from './support/airbyte.js';
-import { syncSettings } from './support/recovery-fakes.js';
+import { syncSettings, timersOf } from './support/recovery-fakes.js';
 import { bundle, devServerEnv, timeSkippingEnv, uniqueId } from './support/temporal.js';
 
 const workflowsPath = fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url));
@@ -114,11 +114,7 @@ describe('backupFailover under time skipping', () => {
       args: [{ systemId: 'acode', reason: 'primary MySQL down (3 consecutive failed checks)' }],
     });
     const result = await worker.runUntil(handle.result());
-    const history = await handle.fetchHistory();
-    const timersMs = (history.events ?? [])
-      .map((e) => e.timerStartedEventAttributes?.startToFireTimeout)
-      .filter((t) => t !== undefined && t !== null)
-      .map((t) => Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6));
+    const timersMs = await timersOf(handle);
     return { result, timersMs };
   }
 

@@ -1,6 +1,7 @@
 // S3-compatible server for the local stack: moto_server from the project venv. It keeps its
 // data in memory, so buckets are (re)created from the local config on every `stack up`.
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../integrations/s3/client.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { isPortOpen, runningPid, startDetached, stopPid, waitUntil } from './process.js';
@@ -13,7 +14,7 @@ const logFile = path.join(dir, 'moto.log');
 export const s3Endpoint = `http://${loopback}:${ports.s3}`;
 
 export function sandboxS3Client(env: Record<string, string>): S3Client {
-  return new S3Client({
+  return createS3Client({
     endpoint: s3Endpoint,
     forcePathStyle: true,
     region: 'us-east-2',

@@ -114,15 +114,16 @@ export class AirbyteClient {
   }
 
   /** One API call; on 401 the cached token is dropped and the call made once more. */
-  private async call<T>(what: string, req: Omit<RequestOptions, 'url'> & { path: string }): Promise<T> {
-    const { path, ...rest } = req;
+  /** One API call, to the public API or (with `base`) the Config API. */
+  private async call<T>(what: string, req: Omit<RequestOptions, 'url'> & { path: string; base?: string }): Promise<T> {
+    const { path, base = this.opts.apiUrl, ...rest } = req;
     for (let tryAuth = 0; ; tryAuth++) {
       const token = await this.bearer();
       try {
         const res = await requestWithRetry({
           ...this.retryPolicy(),
           ...rest,
-          url: `${this.opts.apiUrl}${path}`,
+          url: `${base}${path}`,
           headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
         });
         return res.json<T>();
@@ -228,18 +229,15 @@ export class AirbyteClient {
    * Undefined when the Config API cannot tell; callers then treat the failure as retryable.
    */
   async jobFailure(jobId: number): Promise<JobFailure | undefined> {
-    const base = this.opts.configApiUrl ?? deriveConfigApiUrl(this.opts.apiUrl);
+    const base = this.configApiUrl();
     if (!base) return undefined;
-    const token = await this.bearer();
     try {
-      const res = await requestWithRetry({
-        ...this.retryPolicy(),
-        url: `${base}/jobs/get_without_logs`,
+      const info = await this.call<{ attempts?: { attempt: AttemptRead }[] }>('job failure', {
+        base,
+        path: '/jobs/get_without_logs',
         method: 'POST',
         json: { id: jobId },
-        headers: { authorization: `Bearer ${token}` },
       });
-      const info = res.json<{ attempts?: { attempt: AttemptRead }[] }>();
       const failure = info.attempts?.at(-1)?.attempt.failureSummary?.failures[0];
       return (
         failure && { failureType: failure.failureType, retryable: failure.retryable, message: failure.externalMessage }
@@ -254,21 +252,21 @@ export class AirbyteClient {
    * disable_cache), so the connection sees changed tables; Airbyte then propagates non-breaking
    * changes on the next sync, per the connection's nonBreakingSchemaUpdatesBehavior.
    */
-  async discoverSchema(sourceId: string): Promise<DiscoveredCatalog> {
-    const base = this.opts.configApiUrl ?? deriveConfigApiUrl(this.opts.apiUrl);
-    if (!base)
+  discoverSchema(sourceId: string): Promise<DiscoveredCatalog> {
+    const base = this.configApiUrl();
+    if (!base) {
       throw new AirbyteApiError('no Config API URL: set airbyte.config_api_url', undefined, undefined, 'NO_CONFIG_API');
-    const token = await this.bearer();
-    const res = await requestWithRetry({
-      ...this.retryPolicy(),
-      url: `${base}/sources/discover_schema`,
+    }
+    return this.call('discover schema', {
+      base,
+      path: '/sources/discover_schema',
       method: 'POST',
       json: { sourceId, disable_cache: true },
-      headers: { authorization: `Bearer ${token}` },
-    }).catch((e: unknown) => {
-      throw this.wrap(e, 'discover schema');
     });
-    return res.json<DiscoveredCatalog>();
+  }
+
+  private configApiUrl(): string | undefined {
+    return this.opts.configApiUrl ?? deriveConfigApiUrl(this.opts.apiUrl);
   }
 
   getSource(sourceId: string): Promise<SourceResponse> {
