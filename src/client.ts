@@ -8,6 +8,7 @@ import { runWorker } from './worker.js';
 import { createActivities } from './activities/index.js';
 import type { CheckResult } from './checks/types.js';
 import { renderCheckTable } from './cli/check-table.js';
+import { registerProcedureCommands } from './cli/procedures.js';
 import { registerRecoveryCommands } from './cli/recovery.js';
 import { registerScheduleCommands } from './cli/schedules.js';
 import { useSandboxSecretsFor, withTemporal } from './cli/context.js';
@@ -106,6 +107,7 @@ export function buildCli(): Command {
 
   registerScheduleCommands(program);
   registerRecoveryCommands(program);
+  registerProcedureCommands(program);
   return program;
 }
 

@@ -1,4 +1,5 @@
-// The operator CLI against the real Temporal dev server: `recovery start | status | cancel`.
+// The operator CLI against the real Temporal dev server: `recovery start | status | watch | cancel`,
+// `failover` and `emergency`, with the activities stubbed at the boundary.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildCli } from '../src/client.js';
 import { localConfigPath } from '../src/stack/paths.js';
 import type { RecoveryStatus } from '../src/workflows/definitions.js';
-import { recoveryWorkflowId } from '../src/workflows/definitions.js';
+import { operatorWorkflowId, recoveryWorkflowId } from '../src/workflows/definitions.js';
 import type { autoRecovery } from '../src/workflows/auto-recovery.js';
-import { recoveryFakes } from './support/recovery-fakes.js';
+import { recoveryFakes, syncSettings } from './support/recovery-fakes.js';
 import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
 
 let env: TestWorkflowEnvironment;
@@ -24,34 +25,52 @@ beforeAll(async () => {
   configFile = path.join(mkdtempSync(path.join(tmpdir(), 'guardian-')), 'config.yaml');
   writeFileSync(
     configFile,
-    readFileSync(localConfigPath, 'utf8')
-      .replace('task_queue: acode-guardian', `task_queue: ${taskQueue}`)
-      .replace('- id: acode', `- id: ${systemId}`),
+    readFileSync(localConfigPath, 'utf8').replace('task_queue: acode-guardian', `task_queue: ${taskQueue}`).replace(
+      '- id: acode',
+      // Backoff of about a second, so `watch` sees a whole recovery on the real server.
+      `- id: ${systemId}\n    recovery: { backoff_minutes: [0.02], jitter_max_seconds: 0 }`,
+    ),
   );
 });
 afterAll(() => env?.teardown());
 
-/** Runs the CLI and returns what it printed. */
+/** Runs the CLI and returns what it printed; the exit code it set is in `exitCode`. */
+let exitCode: number | undefined;
 async function cli(...args: string[]): Promise<string> {
   const printed: string[] = [];
-  const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void printed.push(a.join(' ')));
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void printed.push(`${a.join(' ')}\n`));
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    printed.push(String(chunk));
+    return true;
+  });
+  process.exitCode = undefined;
   try {
     await buildCli().parseAsync(['node', 'acode-guardian', ...args]);
   } finally {
-    spy.mockRestore();
+    log.mockRestore();
+    write.mockRestore();
+    exitCode = typeof process.exitCode === 'number' ? process.exitCode : undefined;
+    process.exitCode = undefined;
   }
-  return printed.join('\n');
+  return printed.join('').trimEnd();
+}
+
+/** A worker on the test's own task queue with the stubbed activities (sync jobs polled every 100 ms). */
+async function fakeWorker(fakes = recoveryFakes()) {
+  return Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url))),
+    activities: {
+      ...fakes.activities,
+      getFailoverSettings: () => Promise.resolve({ ...syncSettings, jobPollIntervalMs: 100 }),
+    },
+  });
 }
 
 describe('recovery commands', () => {
   it('start a recovery by hand, show its status with the UI link, and cancel it', async () => {
-    const fakes = recoveryFakes();
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url))),
-      activities: fakes.activities,
-    });
+    const worker = await fakeWorker();
     await worker.runUntil(async () => {
       const started = await cli('recovery', 'start', systemId, '-c', configFile, '--by', 'ana', '--reason', 'drill');
       expect(started).toContain(`${recoveryWorkflowId(systemId)} started`);
@@ -77,5 +96,67 @@ describe('recovery commands', () => {
       const result = await env.client.workflow.getHandle<typeof autoRecovery>(recoveryWorkflowId(systemId)).result();
       expect(result).toMatchObject({ outcome: 'cancelled' });
     });
+  });
+
+  it('watch follows a recovery live until its outcome, with the steps and exit code 0', async () => {
+    const worker = await fakeWorker(recoveryFakes({ primaryHealthyFromCheck: 1 }));
+    await worker.runUntil(async () => {
+      await cli('recovery', 'start', systemId, '-c', configFile, '--by', 'ana', '--reason', 'watch drill');
+      const watched = await cli('recovery', 'watch', systemId, '-c', configFile, '--json', '--interval', '0.2');
+      expect(exitCode).toBe(0);
+      const frames = watched.split('\n').map((l) => JSON.parse(l) as RecoveryStatus);
+      const last = frames.at(-1);
+      expect(last).toMatchObject({ outcome: 'recovered', phase: 'cooldown' });
+      expect(last?.story.join('\n')).toMatch(/started by ana: watch drill[\s\S]*primary sync triggered/);
+      // It followed the run: it saw it before the end, and each frame is a change.
+      expect(frames.length).toBeGreaterThan(1);
+      expect(frames[0]?.outcome).toBeUndefined();
+
+      const human = await cli('recovery', 'watch', systemId, '-c', configFile);
+      expect(human).toContain(`watching ${recoveryWorkflowId(systemId)}`);
+      expect(human).toContain('== phase cooldown, strategy conservative_retry_then_backup');
+      expect(human).toMatch(/outcome: recovered$/);
+      await cli('recovery', 'cancel', systemId, '-c', configFile);
+    });
+  });
+
+  it('watch names the system it does not know', async () => {
+    await expect(cli('recovery', 'watch', 'nope', '-c', configFile)).rejects.toThrow(/nope/);
+  });
+
+  it('failover --wait runs the failover workflow and prints its steps; a second start points at the running one', async () => {
+    const fakes = recoveryFakes();
+    const worker = await fakeWorker(fakes);
+    const done = await worker.runUntil(() =>
+      cli('failover', systemId, '-c', configFile, '--wait', '--by', 'ana', '--reason', 'drill'),
+    );
+    expect(exitCode).toBeUndefined();
+    expect(done).toContain(`${operatorWorkflowId('failover', systemId)} started, waiting for it to end`);
+    expect(done).toMatch(/failover succeeded\n.*primary connection deactivated\n.*backup connection activated/);
+    expect(fakes.statuses).toEqual({ primary: 'inactive', backup: 'active' });
+    expect(fakes.notices.map((n) => n.notice.whatHappened)).toContain(
+      'manual failover by ana: drill. The backup connection now feeds the pipeline.',
+    );
+
+    // No worker now: the run stays open, and a second command does not start another.
+    const first = JSON.parse(await cli('failover', systemId, '-c', configFile, '--json')) as { runId: string };
+    const second = JSON.parse(await cli('failover', systemId, '-c', configFile, '--json')) as {
+      runId: string;
+      alreadyRunning: boolean;
+    };
+    expect(second).toMatchObject({ runId: first.runId, alreadyRunning: true });
+    await env.client.workflow.getHandle(operatorWorkflowId('failover', systemId)).terminate('test over');
+  });
+
+  it('emergency --wait --json dumps every table and reports where', async () => {
+    const fakes = recoveryFakes();
+    const worker = await fakeWorker(fakes);
+    const out = await worker.runUntil(() => cli('emergency', systemId, '-c', configFile, '--wait', '--json'));
+    const parsed = JSON.parse(out) as { ok: boolean; link: string; result: { tables: { table: string }[] } };
+    expect(parsed.ok).toBe(true);
+    expect(parsed.result.tables.map((t) => t.table)).toEqual(['t1']);
+    expect(parsed.link).toContain(`/workflows/${operatorWorkflowId('emergency', systemId)}/`);
+    // The stubbed primary is down: the dump comes from the replica.
+    expect(fakes.calls.dumps).toEqual(['t1@backup']);
   });
 });

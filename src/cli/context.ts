@@ -8,6 +8,8 @@ import { loopbackOnlyVar } from '../integrations/loopback.js';
 import { localConfigPath } from '../stack/paths.js';
 import { loadStackSecretsIntoEnv } from '../stack/secrets.js';
 import { connectClient, temporalTarget } from '../temporal/connection.js';
+import type { HumanDecision } from '../workflows/definitions.js';
+import { temporalRunUrl } from '../workflows/ui-link.js';
 
 /**
  * The sandbox config's secrets live in .data/secrets.env, and the sandbox never leaves this
@@ -40,4 +42,19 @@ export async function withTemporal<T>(
 /** Prints `value` as JSON for scripts, or `human()` for people. */
 export function output(json: boolean | undefined, value: unknown, human: () => string): void {
   console.log(json ? JSON.stringify(value, null, 2) : human());
+}
+
+/** Who decides and why, from `--by` / `--reason`, for signals and runs started by hand. */
+export function humanDecision(o: { by?: string; reason?: string }): HumanDecision {
+  return { by: o.by ?? process.env.USER ?? 'operator', reason: o.reason ?? 'via acode-guardian CLI' };
+}
+
+/** The current (or last) run of a workflow id and its Temporal UI link. */
+export async function runLink(
+  client: Client,
+  config: GuardianConfig,
+  workflowId: string,
+): Promise<{ runId: string; link: string }> {
+  const { runId } = await client.workflow.getHandle(workflowId).describe();
+  return { runId, link: temporalRunUrl(config.temporal.ui_url, config.temporal.namespace, workflowId, runId) };
 }

@@ -1,10 +1,8 @@
-// `recovery start | status | approve | reject | cancel | acknowledge <system>`: the recovery run of
+// `recovery start | status | watch | approve | reject | cancel | acknowledge <system>`: the recovery run of
 // a system, by its stable workflow id. Each prints the Temporal UI link of the run it touches.
-import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { recoverySettings } from '../activities/settings.js';
 import { findSystem } from '../config/load.js';
-import type { GuardianConfig } from '../config/schema.js';
 import { autoRecovery } from '../workflows/auto-recovery.js';
 import {
   acknowledgeSignal,
@@ -15,8 +13,8 @@ import {
   rejectSignal,
   statusQuery,
 } from '../workflows/definitions.js';
-import { temporalRunUrl } from '../workflows/ui-link.js';
-import { output, withTemporal } from './context.js';
+import { humanDecision, output, runLink, withTemporal } from './context.js';
+import { watchExitCode, watchRecovery } from './recovery-watch.js';
 
 interface Opts {
   config?: string;
@@ -24,16 +22,6 @@ interface Opts {
   by?: string;
   reason?: string;
 }
-
-async function runLink(client: Client, config: GuardianConfig, workflowId: string): Promise<string> {
-  const d = await client.workflow.getHandle(workflowId).describe();
-  return temporalRunUrl(config.temporal.ui_url, config.temporal.namespace, workflowId, d.runId);
-}
-
-const decisionOf = (o: Opts) => ({
-  by: o.by ?? process.env.USER ?? 'operator',
-  reason: o.reason ?? 'via acode-guardian CLI',
-});
 
 export function registerRecoveryCommands(program: Command): void {
   const recovery = program.command('recovery').description("a system's auto-recovery run (workflow recovery-<system>)");
@@ -58,13 +46,13 @@ export function registerRecoveryCommands(program: Command): void {
           running?.status.name === 'RUNNING' &&
           (await client.workflow.getHandle(id).query(statusQuery)).phase === 'cooldown'
         ) {
-          await client.workflow.getHandle(id).signal(acknowledgeSignal, decisionOf(o));
+          await client.workflow.getHandle(id).signal(acknowledgeSignal, humanDecision(o));
           await client.workflow
             .getHandle(id)
             .result()
             .catch(() => undefined);
         }
-        const d = decisionOf(o);
+        const d = humanDecision(o);
         await client.workflow.signalWithStart(autoRecovery, {
           taskQueue: config.temporal.task_queue,
           workflowId: id,
@@ -81,7 +69,7 @@ export function registerRecoveryCommands(program: Command): void {
             },
           ],
         });
-        const link = await runLink(client, config, id);
+        const { link } = await runLink(client, config, id);
         output(o.json, { workflowId: id, link }, () => `${id} started\n${link}`);
       }),
   );
@@ -91,7 +79,7 @@ export function registerRecoveryCommands(program: Command): void {
       withTemporal(o.config, async (client, config) => {
         const id = recoveryWorkflowId(systemId);
         const status = await client.workflow.getHandle(id).query(statusQuery);
-        const link = await runLink(client, config, id);
+        const { link } = await runLink(client, config, id);
         output(o.json, { ...status, link }, () =>
           [
             `${id}: ${status.phase}${status.strategy ? `, strategy ${status.strategy}` : ''}, ${status.attempts} attempt(s)`,
@@ -104,6 +92,30 @@ export function registerRecoveryCommands(program: Command): void {
       }),
   );
 
+  common(
+    recovery
+      .command('watch')
+      .description('follow the run live until its recovery ends (exit 0 recovered or failed over, 2 otherwise)')
+      .option('--interval <seconds>', 'poll interval', '1'),
+  ).action((systemId: string, o: Opts & { interval: string }) =>
+    withTemporal(o.config, async (client, config) => {
+      findSystem(config, systemId);
+      const intervalMs = Number(o.interval) * 1000;
+      if (!(intervalMs > 0)) throw new Error(`--interval must be a positive number of seconds, got '${o.interval}'`);
+      const id = recoveryWorkflowId(systemId);
+      const { link } = await runLink(client, config, id);
+      if (!o.json) console.log(`watching ${id}\n${link}`);
+      const last = await watchRecovery(client.workflow.getHandle(id), {
+        intervalMs,
+        json: Boolean(o.json),
+        live: !o.json && process.stdout.isTTY,
+        write: (text) => process.stdout.write(text),
+      });
+      if (!o.json) console.log(last.outcome ? `outcome: ${last.outcome}` : 'the run closed without an outcome');
+      process.exitCode = watchExitCode(last);
+    }),
+  );
+
   for (const [name, signal, what] of [
     ['approve', approveSignal, 'approve the escalation: the emergency procedure runs'],
     ['reject', rejectSignal, 'reject the escalation: the recovery closes with the reason'],
@@ -113,8 +125,8 @@ export function registerRecoveryCommands(program: Command): void {
     common(recovery.command(name).description(what)).action((systemId: string, o: Opts) =>
       withTemporal(o.config, async (client, config) => {
         const id = recoveryWorkflowId(systemId);
-        await client.workflow.getHandle(id).signal(signal, decisionOf(o));
-        const link = await runLink(client, config, id);
+        await client.workflow.getHandle(id).signal(signal, humanDecision(o));
+        const { link } = await runLink(client, config, id);
         output(o.json, { workflowId: id, signal: name, link }, () => `${id}: ${name} sent\n${link}`);
       }),
     );

@@ -332,6 +332,7 @@ export async function autoRecovery({ systemId, settings }: AutoRecoveryInput): P
   }
   if (cancelled) story(`cancelled by ${cancelled.by}: ${cancelled.reason}`);
 
+  status.outcome = outcome;
   const good = outcome === 'recovered' || outcome === 'failed_over';
   setPhase(good ? 'completed' : outcome === 'rejected' ? 'rejected' : outcome === 'cancelled' ? 'cancelled' : 'failed');
   story(`outcome: ${outcome}`);

@@ -6,10 +6,15 @@ import type { TableDump } from '../activities/emergency-dump.js';
 import type { CheckResult } from '../checks/types.js';
 import type { FailureType } from '../decisions/failure-classification.js';
 import type { RecoveryStrategy } from '../decisions/recovery-strategy.js';
+import type { RecoveryOutcome } from './auto-recovery.js';
 
 export const recoveryWorkflowId = (systemId: string): string => `recovery-${systemId}`;
 export const monitoringScheduleId = (systemId: string): string => `health-${systemId}`;
 export const continuousScheduleId = (systemId: string): string => `continuous-${systemId}`;
+/** Procedures an operator starts by hand; one run per system at a time. */
+export type OperatorProcedure = 'failover' | 'emergency';
+export const operatorWorkflowId = (procedure: OperatorProcedure, systemId: string): string =>
+  `${procedure}-${systemId}`;
 
 /** What the monitor saw: carried by signal-with-start into the system's recovery workflow. */
 export interface FailureContext {
@@ -55,6 +60,8 @@ export interface RecoveryStatus {
   story: string[];
   /** While set, no automatic recovery starts for the system (anti-flapping). */
   blockedUntil?: string;
+  /** How the recovery ended, once it has (the run may stay open for the anti-flapping period). */
+  outcome?: RecoveryOutcome;
 }
 
 export const failureObservedSignal = defineSignal<[FailureContext]>('failureObserved');

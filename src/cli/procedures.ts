@@ -1,0 +1,113 @@
+// `failover <system>` and `emergency <system>`: an operator starts a procedure by hand, the same
+// workflow the auto-recovery runs as a child. One run per system and procedure at a time: its id is
+// stable while it runs, so a second command points at the running one instead of starting another.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Command } from 'commander';
+import { findSystem } from '../config/load.js';
+import type { GuardianConfig } from '../config/schema.js';
+import { backupFailover } from '../workflows/backup-failover.js';
+import {
+  operatorWorkflowId,
+  searchAttributeKeys,
+  type HumanDecision,
+  type OperatorProcedure,
+} from '../workflows/definitions.js';
+import { emergencyProcedure } from '../workflows/emergency-procedure.js';
+import { humanDecision, output, runLink, withTemporal } from './context.js';
+
+interface Opts {
+  config?: string;
+  json?: boolean;
+  by?: string;
+  reason?: string;
+  wait?: boolean;
+}
+
+interface RunRequest extends HumanDecision {
+  workflowId: string;
+  systemId: string;
+}
+
+/** What a command needs to start one procedure and tell how it ended. */
+interface Procedure<Result> {
+  start: (client: Client, config: GuardianConfig, run: RunRequest) => Promise<unknown>;
+  /** Lines for people, and whether the procedure reached its goal. */
+  describe: (result: Result) => { lines: string[]; ok: boolean };
+}
+
+const startOptions = (config: GuardianConfig, { workflowId, systemId }: RunRequest) => ({
+  taskQueue: config.temporal.task_queue,
+  workflowId,
+  typedSearchAttributes: [{ key: searchAttributeKeys.system, value: systemId }],
+});
+
+const failover: Procedure<Awaited<ReturnType<typeof backupFailover>>> = {
+  start: (client, config, r) =>
+    client.workflow.start(backupFailover, {
+      ...startOptions(config, r),
+      args: [{ systemId: r.systemId, reason: `manual failover by ${r.by}: ${r.reason}` }],
+    }),
+  describe: (r) => ({
+    lines: [`failover ${r.status}${r.error ? `: ${r.error}` : ''}`, ...r.steps],
+    ok: r.status === 'succeeded',
+  }),
+};
+
+const emergency: Procedure<Awaited<ReturnType<typeof emergencyProcedure>>> = {
+  start: (client, config, r) =>
+    client.workflow.start(emergencyProcedure, {
+      ...startOptions(config, r),
+      args: [{ systemId: r.systemId, reason: r.reason, by: r.by }],
+    }),
+  describe: (r) => ({ lines: [`emergency dump from the ${r.source}`, ...r.story], ok: true }),
+};
+
+async function run<Result>(kind: OperatorProcedure, procedure: Procedure<Result>, systemId: string, o: Opts) {
+  return withTemporal(o.config, async (client, config) => {
+    findSystem(config, systemId);
+    const workflowId = operatorWorkflowId(kind, systemId);
+    let alreadyRunning = false;
+    try {
+      await procedure.start(client, config, { workflowId, systemId, ...humanDecision(o) });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      alreadyRunning = true;
+    }
+    const { runId, link } = await runLink(client, config, workflowId);
+    const started = alreadyRunning ? `${workflowId} is already running` : `${workflowId} started`;
+    if (!o.wait) {
+      output(o.json, { workflowId, runId, alreadyRunning, link }, () => `${started}\n${link}`);
+      return;
+    }
+    if (!o.json) console.log(`${started}, waiting for it to end\n${link}`);
+    const result = (await client.workflow.getHandle(workflowId, runId).result()) as Result;
+    const { lines, ok } = procedure.describe(result);
+    output(o.json, { workflowId, runId, alreadyRunning, link, ok, result }, () => lines.join('\n'));
+    if (!ok) process.exitCode = 2;
+  });
+}
+
+export function registerProcedureCommands(program: Command): void {
+  const common = (c: Command): Command =>
+    c
+      .argument('<system>', 'system id from the config')
+      .option('-c, --config <path>', 'configuration file')
+      .option('--json', 'machine-readable output')
+      .option('--by <who>', 'who starts it (default $USER)')
+      .option('--reason <text>', 'why (goes into the run and its notifications)')
+      .option('--wait', 'wait for the end and print the steps (exit 2 if it did not reach its goal)');
+
+  common(
+    program
+      .command('failover')
+      .description('fail over to the backup by hand: primary connection off, backup on, sync, validate, notify'),
+  ).action((systemId: string, o: Opts) => run('failover', failover, systemId, o));
+
+  common(
+    program
+      .command('emergency')
+      .description(
+        'run the emergency procedure: dump the last days of every table (primary, else replica) as gzip SQL and CSV to the emergency bucket',
+      ),
+  ).action((systemId: string, o: Opts) => run('emergency', emergency, systemId, o));
+}
