@@ -1,4 +1,5 @@
 // The operator CLI: `acode-guardian <command>` (or `npm run cli -- <command>`).
+import { Runtime } from '@temporalio/worker';
 import { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { configPathFromEnv, loadConfig } from './config/load.js';
@@ -11,7 +12,9 @@ import { renderCheckTable } from './cli/check-table.js';
 import { registerProcedureCommands } from './cli/procedures.js';
 import { registerRecoveryCommands } from './cli/recovery.js';
 import { registerScheduleCommands } from './cli/schedules.js';
-import { useSandboxSecretsFor, withTemporal } from './cli/context.js';
+import { positiveNumber, useSandboxSecretsFor, withTemporal } from './cli/context.js';
+import { runDemo } from './demo/demo.js';
+import { logger, temporalLogger } from './observability/logger.js';
 import { syncSchedules } from './temporal/schedules.js';
 
 /** One round of checks, run here rather than on a worker: the same code the workflows call. */
@@ -28,7 +31,7 @@ export function buildCli(): Command {
 
   program
     .command('start')
-    .description('the main job on the embedded default: bring up the local stack, then run the worker against it')
+    .description('run the guardian on the local sandbox: bring up the stack, sync the schedules, then serve the worker')
     .action(async () => {
       useSandboxSecretsFor(localConfigPath);
       await stackUp();
@@ -43,6 +46,25 @@ export function buildCli(): Command {
       }
       console.log(`Temporal Web UI: ${config.temporal.ui_url}  (Ctrl-C stops the worker; the stack keeps running)`);
       await runWorker(localConfigPath);
+    });
+
+  program
+    .command('demo')
+    .description(
+      'the embedded demo: bring up the local stack and a worker, stop the MariaDB primary, and narrate the recovery',
+    )
+    .option('--keep', 'keep the stack, the worker and the demo schedule running afterwards (Ctrl-C to stop)')
+    .option('--interval <seconds>', 'interval of the demo health-monitoring schedule', '15')
+    .option('--timeout <seconds>', 'give up if the recovery has no outcome this long after the failure', '300')
+    .action(async (opts: { keep?: boolean; interval: string; timeout: string }) => {
+      const intervalSeconds = positiveNumber('--interval', opts.interval);
+      const timeoutMs = positiveNumber('--timeout', opts.timeout) * 1000;
+      // The narration is the output: the worker's own logs only when something goes wrong.
+      logger.level = process.env.LOG_LEVEL ?? 'warn';
+      // Node 20 support is the README's business; the warning would cut the narration in two.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      Runtime.install({ logger: temporalLogger() });
+      await runDemo({ keep: Boolean(opts.keep), intervalSeconds, timeoutMs });
     });
 
   program

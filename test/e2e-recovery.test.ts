@@ -2,14 +2,19 @@
 // activities, MariaDB primary and replica, S3, the Airbyte simulator and the webhook sink.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type mysql from 'mysql2/promise';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../src/activities/index.js';
 import { recoverySettings } from '../src/activities/settings.js';
 import { loadConfig } from '../src/config/load.js';
 import type { GuardianConfig } from '../src/config/schema.js';
-import { mariaInstance, rootConnection, startMaria, stopMaria, waitForReplicaCatchUp } from '../src/stack/mariadb.js';
+import {
+  mariaInstance,
+  startMaria,
+  stopMaria,
+  waitForReplicaCatchUp,
+  waitForReplicaIo,
+} from '../src/stack/mariadb.js';
 import { localConfigPath } from '../src/stack/paths.js';
 import { WebhookSinkClient } from '../src/stack/webhook-sink-client.js';
 import { autoRecovery } from '../src/workflows/auto-recovery.js';
@@ -35,20 +40,6 @@ async function e2eConfig(): Promise<GuardianConfig> {
   s.recovery.anti_flapping_minutes = 0;
   config.temporal.task_queue = uniqueId('e2e');
   return config;
-}
-
-async function untilReplicaIo(predicate: (io: string) => boolean): Promise<void> {
-  const replica = await rootConnection(mariaInstance('replica'));
-  try {
-    for (let i = 0; i < 120; i++) {
-      const [[row]] = await replica.query<mysql.RowDataPacket[]>('SHOW SLAVE STATUS');
-      if (predicate(String(row?.Slave_IO_Running))) return;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error('replica IO thread did not change state');
-  } finally {
-    await replica.end();
-  }
 }
 
 beforeAll(async () => {
@@ -89,7 +80,7 @@ describe('end to end', () => {
 
       await stopMaria(primary);
       try {
-        await untilReplicaIo((io) => io !== 'Yes');
+        await waitForReplicaIo(false);
         const run = await env.client.workflow.execute(healthMonitoring, {
           taskQueue: config.temporal.task_queue,
           workflowId: uniqueId(`health-${system.id}`),
@@ -105,7 +96,7 @@ describe('end to end', () => {
         expect(recovery).toMatchObject({ outcome: 'failed_over', strategy: 'activate_backup_immediately' });
       } finally {
         await startMaria(primary);
-        await untilReplicaIo((io) => io === 'Yes');
+        await waitForReplicaIo(true);
         await waitForReplicaCatchUp();
       }
     });

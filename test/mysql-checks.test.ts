@@ -13,7 +13,14 @@ import {
 } from '../src/checks/mysql.js';
 import { classifyFailure } from '../src/decisions/failure-classification.js';
 import { dailyTable, productsTable } from '../src/stack/acode-data.js';
-import { mariaInstance, rootConnection, startMaria, stopMaria, waitForReplicaCatchUp } from '../src/stack/mariadb.js';
+import {
+  mariaInstance,
+  rootConnection,
+  startMaria,
+  stopMaria,
+  waitForReplicaCatchUp,
+  waitForReplicaIo,
+} from '../src/stack/mariadb.js';
 import { acodeDatabase } from '../src/stack/services.js';
 import { primaryEndpoint, replicaEndpoint } from './support/mysql.js';
 import { silentListener } from './support/silent-listener.js';
@@ -38,16 +45,6 @@ afterAll(async () => {
   await primaryRoot.end();
   await replicaRoot.end();
 });
-
-async function untilReplica(predicate: (io: string) => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [[row]] = await replicaRoot.query<mysql.RowDataPacket[]>('SHOW SLAVE STATUS');
-    if (predicate(String(row?.Slave_IO_Running))) return;
-    if (Date.now() > deadline) throw new Error(`replica IO thread stayed ${String(row?.Slave_IO_Running)}`);
-    await delay(250);
-  }
-}
 
 describe('mysql_connectivity', () => {
   it('is healthy on the primary and the replica, with latency and version', async () => {
@@ -85,14 +82,14 @@ describe('mysql_connectivity', () => {
     try {
       const r = await checkConnectivity(primaryEndpoint(), 'primary', 3000);
       expect(r).toMatchObject({ status: 'unhealthy', error: { code: 'ECONNREFUSED' } });
-      await untilReplica((io) => io !== 'Yes');
+      await waitForReplicaIo(false);
       const repl = await checkReplication(replicaEndpoint(), seedThresholds.lagSeconds, 3000);
       expect(repl).toMatchObject({ status: 'unhealthy', error: { code: 'REPLICATION_STOPPED' } });
       expect(repl.details?.last_io_errno).toBe(2003);
       expect(classifyFailure([r, repl])?.failureType).toBe('mysql_server_down');
     } finally {
       await startMaria(primary);
-      await untilReplica((io) => io === 'Yes', 30_000);
+      await waitForReplicaIo(true);
       await primaryRoot.end();
       primaryRoot = await rootConnection(primary);
       await primaryRoot.query(`USE ${acodeDatabase}`);

@@ -58,3 +58,10 @@ export async function runLink(
   const { runId } = await client.workflow.getHandle(workflowId).describe();
   return { runId, link: temporalRunUrl(config.temporal.ui_url, config.temporal.namespace, workflowId, runId) };
 }
+
+/** A numeric option, or a clear error naming it. */
+export function positiveNumber(option: string, value: string): number {
+  const n = Number(value);
+  if (!(n > 0)) throw new Error(`${option} must be a positive number, got '${value}'`);
+  return n;
+}

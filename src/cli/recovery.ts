@@ -13,7 +13,7 @@ import {
   rejectSignal,
   statusQuery,
 } from '../workflows/definitions.js';
-import { humanDecision, output, runLink, withTemporal } from './context.js';
+import { humanDecision, output, positiveNumber, runLink, withTemporal } from './context.js';
 import { watchExitCode, watchRecovery } from './recovery-watch.js';
 
 interface Opts {
@@ -100,8 +100,7 @@ export function registerRecoveryCommands(program: Command): void {
   ).action((systemId: string, o: Opts & { interval: string }) =>
     withTemporal(o.config, async (client, config) => {
       findSystem(config, systemId);
-      const intervalMs = Number(o.interval) * 1000;
-      if (!(intervalMs > 0)) throw new Error(`--interval must be a positive number of seconds, got '${o.interval}'`);
+      const intervalMs = positiveNumber('--interval', o.interval) * 1000;
       const id = recoveryWorkflowId(systemId);
       const { link } = await runLink(client, config, id);
       if (!o.json) console.log(`watching ${id}\n${link}`);

@@ -168,6 +168,23 @@ async function setUpReplica(conn: mysql.Connection, env: Record<string, string>)
   }
 }
 
+/** Waits until the replica's IO thread is (or is no longer) connected to the primary. */
+export async function waitForReplicaIo(connected: boolean, timeoutMs = 30_000): Promise<void> {
+  const replica = await rootConnection(mariaInstance('replica'));
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [[row]] = await replica.query<mysql.RowDataPacket[]>('SHOW SLAVE STATUS');
+      if ((String(row?.Slave_IO_Running) === 'Yes') === connected) return;
+      if (Date.now() > deadline)
+        throw new Error(`the replica IO thread did not ${connected ? 'reconnect' : 'disconnect'} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await replica.end();
+  }
+}
+
 /** Waits until the replica has applied everything the primary wrote so far. */
 export async function waitForReplicaCatchUp(timeoutMs = 30_000): Promise<void> {
   const primary = await rootConnection(mariaInstance('primary'));

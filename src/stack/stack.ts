@@ -19,22 +19,9 @@ import { AirbyteSimulatorControl } from './airbyte-simulator/control-client.js';
 /** Sandbox data: a week of sales for 20 stores, so freshness checks see recent rows. */
 const defaultSeed = { days: 7, storesPerDay: 20, productsPerStore: 10 };
 
-/**
- * A fresh sandbox has an empty production bucket (moto keeps nothing across restarts), which
- * the s3_uploads check rightly calls unhealthy: one primary sync through the simulator fills it,
- * as Airbyte's schedule would have.
- */
-async function primeProductionData(system: SystemConfig, env: Record<string, string>): Promise<string | undefined> {
+/** One primary sync through the simulator, as Airbyte's schedule would run it, awaited to its end. */
+export async function syncPrimaryNow(system: SystemConfig, env: Record<string, string>): Promise<string> {
   const { production } = system.s3.buckets;
-  const s3 = sandboxS3Client(env);
-  try {
-    const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: production.name, Prefix: production.prefix, MaxKeys: 1 }),
-    );
-    if (page.KeyCount) return undefined;
-  } finally {
-    s3.destroy();
-  }
   const client = new AirbyteClient({
     apiUrl: system.airbyte.api_url,
     auth: {
@@ -50,8 +37,26 @@ async function primeProductionData(system: SystemConfig, env: Record<string, str
     await delay(100);
     current = await client.getJob(job.jobId);
   }
-  if (current.status !== 'succeeded') throw new Error(`the first primary sync of ${system.id} ended ${current.status}`);
-  return `${system.id}: first primary sync copied ${current.rowsSynced ?? 0} rows to s3://${production.name}/${production.prefix}`;
+  if (current.status !== 'succeeded') throw new Error(`the primary sync of ${system.id} ended ${current.status}`);
+  return `${system.id}: primary sync job ${job.jobId} copied ${current.rowsSynced ?? 0} rows to s3://${production.name}/${production.prefix}`;
+}
+
+/**
+ * A fresh sandbox has an empty production bucket (moto keeps nothing across restarts), which
+ * the s3_uploads check rightly calls unhealthy: one primary sync fills it.
+ */
+async function primeProductionData(system: SystemConfig, env: Record<string, string>): Promise<string | undefined> {
+  const { production } = system.s3.buckets;
+  const s3 = sandboxS3Client(env);
+  try {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: production.name, Prefix: production.prefix, MaxKeys: 1 }),
+    );
+    if (page.KeyCount) return undefined;
+  } finally {
+    s3.destroy();
+  }
+  return `first sync: ${await syncPrimaryNow(system, env)}`;
 }
 
 /** A service of the stack that is one of this project's own Node programs (run through tsx). */
