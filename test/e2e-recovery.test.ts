@@ -2,19 +2,14 @@
 // activities, MariaDB primary and replica, S3, the Airbyte simulator and the webhook sink.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../src/activities/index.js';
 import { recoverySettings } from '../src/activities/settings.js';
 import { loadConfig } from '../src/config/load.js';
 import type { GuardianConfig } from '../src/config/schema.js';
-import {
-  mariaInstance,
-  startMaria,
-  stopMaria,
-  waitForReplicaCatchUp,
-  waitForReplicaIo,
-} from '../src/stack/mariadb.js';
+import { mariaInstance, startMaria, stopMaria, waitForReplicaCatchUp, waitForReplicaIo } from '../src/stack/mariadb.js';
 import { localConfigPath } from '../src/stack/paths.js';
 import { WebhookSinkClient } from '../src/stack/webhook-sink-client.js';
 import { autoRecovery } from '../src/workflows/auto-recovery.js';
@@ -22,10 +17,13 @@ import { failureObservedSignal, recoveryWorkflowId, statusQuery } from '../src/w
 import { healthMonitoring } from '../src/workflows/health-monitoring.js';
 import { monitoringSettings } from '../src/activities/settings.js';
 import { simulator } from './support/airbyte.js';
+import { artifactPath, withPage } from './support/browser.js';
 import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
 
 let env: TestWorkflowEnvironment;
 let workflowBundle: WorkflowBundleWithSourceMap;
+/** The system id of the failover scenario, whose recovery the browser test looks for. */
+let failedOverSystem: string | undefined;
 const sink = new WebhookSinkClient();
 
 /** The local config with short durations, under a system id of its own (its own workflow ids). */
@@ -115,7 +113,39 @@ describe('end to end', () => {
         expect.stringContaining('Auto-recovery succeeded (failed over)'),
       ]),
     );
+    failedOverSystem = system.id;
   }, 180_000);
+
+  it('the Temporal Web UI finds that recovery by its search attributes (headless Chromium), screenshot saved', async () => {
+    if (!failedOverSystem) throw new Error('needs the failover scenario above');
+    const workflowId = recoveryWorkflowId(failedOverSystem);
+    const query = `AcodeSystem="${failedOverSystem}" AND FailureType="mysql_server_down" AND RecoveryStrategy="activate_backup_immediately" AND RecoveryPhase="completed"`;
+    const shot = artifactPath('e2e-recovery-run.png');
+    rmSync(shot, { force: true });
+    const attributes = await withPage(async (page) => {
+      const listUrl = `http://127.0.0.1:8233/namespaces/default/workflows?query=${encodeURIComponent(query)}`;
+      const run = page.getByRole('link', { name: workflowId, exact: true });
+      // Visibility is eventually consistent: the list may need a reload or two.
+      for (let i = 0; i < 10 && !(await run.isVisible()); i++) {
+        await page.goto(listUrl);
+        await run.waitFor({ timeout: 2000 }).catch(() => undefined);
+      }
+      await page.screenshot({ path: artifactPath('e2e-recovery-list.png') });
+      await run.click();
+      await page.getByText('Search Attributes', { exact: true }).click();
+      const text = await page.locator('main').innerText();
+      await page.screenshot({ path: shot });
+      return text;
+    });
+    for (const [key, value] of [
+      ['AcodeSystem', failedOverSystem],
+      ['FailureType', 'mysql_server_down'],
+      ['RecoveryStrategy', 'activate_backup_immediately'],
+      ['RecoveryPhase', 'completed'],
+    ])
+      expect(attributes).toContain(`"${key}": "${value}"`);
+    expect(statSync(shot).size).toBeGreaterThan(10_000);
+  }, 60_000);
 
   it('a worker killed during a backoff timer: a new worker completes the recovery with no duplicated sync or notification', async () => {
     const config = await e2eConfig();

@@ -35,10 +35,11 @@ interface Procedure<Result> {
   describe: (result: Result) => { lines: string[]; ok: boolean };
 }
 
-const startOptions = (config: GuardianConfig, { workflowId, systemId }: RunRequest) => ({
+const startOptions = (config: GuardianConfig, { workflowId, systemId, by }: RunRequest) => ({
   taskQueue: config.temporal.task_queue,
   workflowId,
   typedSearchAttributes: [{ key: searchAttributeKeys.system, value: systemId }],
+  memo: { system: systemId, startedBy: by },
 });
 
 const failover: Procedure<Awaited<ReturnType<typeof backupFailover>>> = {

@@ -11,6 +11,7 @@ import {
   failureObservedSignal,
   recoveryWorkflowId,
   rejectSignal,
+  searchAttributeKeys,
   statusQuery,
 } from '../workflows/definitions.js';
 import { humanDecision, output, positiveNumber, runLink, withTemporal } from './context.js';
@@ -57,6 +58,8 @@ export function registerRecoveryCommands(program: Command): void {
           taskQueue: config.temporal.task_queue,
           workflowId: id,
           args: [{ systemId, settings: recoverySettings(system, config.temporal.ui_url) }],
+          typedSearchAttributes: [{ key: searchAttributeKeys.system, value: systemId }],
+          memo: { system: systemId, startedBy: d.by },
           signal: failureObservedSignal,
           signalArgs: [
             {

@@ -17,11 +17,12 @@ import { mariaInstance, startMaria, stopMaria, waitForReplicaCatchUp, waitForRep
 import { localConfigPath } from '../stack/paths.js';
 import { stackDown, stackStatus, stackUp, syncPrimaryNow } from '../stack/stack.js';
 import { WebhookSinkClient } from '../stack/webhook-sink-client.js';
+import { workerInterceptors } from '../observability/worker-telemetry.js';
 import { connectClient, connectWorker, temporalTarget } from '../temporal/connection.js';
 import { monitoringSchedules } from '../temporal/schedules.js';
 import { workflowsPath } from '../worker.js';
 import { acknowledgeSignal, monitoringScheduleId, recoveryWorkflowId } from '../workflows/definitions.js';
-import type { HealthRunResult } from '../workflows/health-monitoring.js';
+import type { healthMonitoring, HealthRunResult } from '../workflows/health-monitoring.js';
 import { temporalRunUrl } from '../workflows/ui-link.js';
 import { Narrator, type NarratedLine } from './narrator.js';
 
@@ -91,7 +92,7 @@ async function narrateHealthRuns(
       seen.add(workflowId);
       pending.push(
         client.workflow
-          .getHandle<(...args: never[]) => Promise<HealthRunResult>>(workflowId, firstExecutionRunId)
+          .getHandle<typeof healthMonitoring>(workflowId, firstExecutionRunId)
           .result()
           .then((r) => void (done() ? undefined : say(describeHealthRun(r))))
           .catch((err: unknown) => say(`health run ${workflowId} failed: ${String(err)}`)),
@@ -150,6 +151,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
     taskQueue: config.temporal.task_queue,
     workflowsPath,
     activities,
+    interceptors: workerInterceptors,
   });
   n.say(`worker ready on task queue ${config.temporal.task_queue}`);
   const primary = mariaInstance('primary');
@@ -237,8 +239,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
     }
   };
 
-  try {
-    const report = await worker.runUntil(story());
+  const summarize = (report: DemoReport): void => {
     n.section('5. Summary');
     n.say(
       [
@@ -249,42 +250,55 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
         `and the recovery ended "${report.recovery.outcome ?? 'without outcome'}" after ${report.seconds.toOutcome} s,`,
         `with ${report.notifications.length} notification(s) sent.`,
         '',
-        `Temporal Web UI of the recovery: ${report.recoveryLink}`,
-        `All runs of the demo system:     ${ui}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(`AcodeSystem="${system.id}"`)}`,
-        `The story again: npm run cli -- recovery status ${system.id}   (the demo system is not in config/local.yaml;`,
-        `                 or: temporal workflow query --workflow-id ${recoveryId} --type status)`,
-        `Slack/PagerDuty messages received by the sink: curl -s http://127.0.0.1:18080/__sink/requests`,
+        `The recovery in the Temporal Web UI: ${report.recoveryLink}`,
+        `Every run of the demo system:        ${ui}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(`AcodeSystem="${system.id}"`)}`,
+        `Its history from a terminal:         temporal workflow show --workflow-id ${recoveryId}`,
+        `Messages the webhook sink received:  curl -s http://127.0.0.1:18080/__sink/requests`,
       ].join('\n'),
     );
-    if (o.keep) {
-      n.say('--keep: the stack, the worker and the demo schedule keep running; Ctrl-C stops the worker');
-      await worker.runUntil(new Promise<void>((resolve) => process.once('SIGINT', () => resolve())));
+  };
+
+  /** Back to how the sandbox was: needs the worker, which closes the recovery run on the acknowledgement. */
+  const heal = async (): Promise<void> => {
+    n.section('6. Cleanup');
+    await client.schedule
+      .getHandle(scheduleId)
+      .delete()
+      .catch(() => undefined);
+    if (primaryStopped) {
+      await startMaria(primary);
+      await waitForReplicaIo(true, 90_000);
+      await waitForReplicaCatchUp();
+      n.say('primary started again; the replica reconnected and caught up');
     }
-    return report;
-  } finally {
-    if (!o.keep) {
-      n.section('6. Cleanup');
-      await client.schedule
-        .getHandle(scheduleId)
-        .delete()
-        .catch(() => undefined);
-      if (primaryStopped) {
-        await startMaria(primary);
-        await waitForReplicaIo(true, 90_000);
-        await waitForReplicaCatchUp();
-        n.say('primary started again; the replica reconnected and caught up');
+    const recovery = client.workflow.getHandle(recoveryId);
+    if ((await recovery.describe().catch(() => undefined))?.status.name === 'RUNNING') {
+      await recovery.signal(acknowledgeSignal, { by: 'demo', reason: 'demo over' });
+      await withTimeout(recovery.result(), 30_000, `${recoveryId} did not close after the acknowledgement`);
+      n.say(`${recoveryId}: anti-flapping block lifted, run closed`);
+    }
+    await activities.setAirbyteConnectionStatus(system.id, 'backup', 'inactive');
+    await activities.setAirbyteConnectionStatus(system.id, 'primary', 'active');
+    n.say('connections restored: primary active, backup inactive; demo schedule deleted');
+  };
+
+  try {
+    return await worker.runUntil(async () => {
+      try {
+        const report = await story();
+        summarize(report);
+        if (o.keep) {
+          n.say('--keep: the stack, the worker and the demo schedule keep running; Ctrl-C stops the worker');
+          await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+        }
+        return report;
+      } finally {
+        if (!o.keep) await heal();
       }
-      await client.workflow
-        .getHandle(recoveryId)
-        .signal(acknowledgeSignal, { by: 'demo', reason: 'demo over' })
-        .catch(() => undefined);
-      await activities.setAirbyteConnectionStatus(system.id, 'backup', 'inactive');
-      await activities.setAirbyteConnectionStatus(system.id, 'primary', 'active');
-      n.say('connections restored: primary active, backup inactive; demo schedule deleted');
-      if (!wasUp) {
-        await stackDown((line) => n.say(line));
-      } else n.say('the stack was running before the demo: it keeps running');
-    }
+    });
+  } finally {
+    if (!o.keep && !wasUp) await stackDown((line) => n.say(line));
+    else if (!o.keep) n.say('the stack was running before the demo: it keeps running');
     await client.connection.close();
     await workerConnection.close();
   }
