@@ -12,7 +12,8 @@ import { renderCheckTable } from './cli/check-table.js';
 import { registerProcedureCommands } from './cli/procedures.js';
 import { registerRecoveryCommands } from './cli/recovery.js';
 import { registerScheduleCommands } from './cli/schedules.js';
-import { positiveNumber, useSandboxSecretsFor, withTemporal } from './cli/context.js';
+import { registerStorageCommands } from './cli/storage.js';
+import { output, positiveNumber, useSandboxSecretsFor, withTemporal } from './cli/context.js';
 import { runDemo } from './demo/demo.js';
 import { logger, temporalLogger } from './observability/logger.js';
 import { syncSchedules } from './temporal/schedules.js';
@@ -96,9 +97,14 @@ export function buildCli(): Command {
     .command('validate')
     .description('validate a configuration file and list its systems')
     .argument('[path]', 'configuration file', configPathFromEnv())
-    .action(async (path: string) => {
-      const loaded = await loadConfig(path);
-      console.log(`${path}: valid, ${loaded.systems.length} system(s): ${loaded.systems.map((s) => s.id).join(', ')}`);
+    .option('--json', 'machine-readable output')
+    .action(async (path: string, opts: { json?: boolean }) => {
+      const systems = (await loadConfig(path)).systems.map((s) => s.id);
+      output(
+        opts.json,
+        { path, valid: true, systems },
+        () => `${path}: valid, ${systems.length} system(s): ${systems.join(', ')}`,
+      );
     });
 
   const stack = program
@@ -129,6 +135,7 @@ export function buildCli(): Command {
 
   registerScheduleCommands(program);
   registerRecoveryCommands(program);
+  registerStorageCommands(program);
   registerProcedureCommands(program);
   return program;
 }

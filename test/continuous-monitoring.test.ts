@@ -14,6 +14,8 @@ import { localConfigPath } from '../src/stack/paths.js';
 import { sandboxS3Client } from '../src/stack/s3.js';
 import { continuousMonitoring } from '../src/workflows/continuous-monitoring.js';
 import type { FailureContext } from '../src/workflows/definitions.js';
+import type { StorageVerifyReport } from '../src/activities/storage.js';
+import type { Drift } from '../src/decisions/storage-drift.js';
 import { bundle, timeSkippingEnv, uniqueId } from './support/temporal.js';
 
 function r(check: CheckName, side: Side, status: CheckStatus, value: number | null = 1, code?: string): CheckResult {
@@ -84,12 +86,16 @@ describe('continuousMonitoring under time skipping', () => {
   });
   afterAll(() => env?.teardown());
 
-  async function runWith(round: CheckResult[]) {
+  const noDrift = (): Promise<StorageVerifyReport> =>
+    Promise.resolve({ systemId: 'acode', buckets: ['b'], drifts: [] });
+
+  async function runWith(round: CheckResult[], verifyStorage: () => Promise<StorageVerifyReport> = noDrift) {
     const notices: NotificationRequest[] = [];
     const signals: FailureContext[] = [];
     const audits: unknown[] = [];
     const activities: Partial<Activities> = {
       runChecks: () => Promise.resolve(round),
+      verifyStoragePolicies: verifyStorage,
       sendNotification: (_s, req) => {
         notices.push(req);
         return Promise.resolve([]);
@@ -131,7 +137,41 @@ describe('continuousMonitoring under time skipping', () => {
     expect(result).toMatchObject({ overall: 'healthy', recoverySignalled: false, auditRecord: 's3://audit/x.jsonl' });
     expect(notices).toEqual([]);
     expect(signals).toEqual([]);
-    expect(audits).toEqual([expect.objectContaining({ kind: 'continuous-monitoring', overall: 'healthy' })]);
+    expect(audits).toEqual([
+      expect.objectContaining({ kind: 'continuous-monitoring', overall: 'healthy', storage: { drifts: [] } }),
+    ]);
+  });
+
+  it('storage drift: a Slack warning naming each bucket and setting, in the audit record too', async () => {
+    const drift: Drift = {
+      role: 'backup',
+      bucket: 'farmarcas-backup-acode',
+      setting: 'versioning',
+      desired: true,
+      actual: false,
+    };
+    const { result, notices, audits } = await runWith(healthyRound(), () =>
+      Promise.resolve({ systemId: 'acode', buckets: ['farmarcas-backup-acode'], drifts: [drift] }),
+    );
+    expect(result).toMatchObject({
+      overall: 'healthy',
+      storage: { drifts: ['farmarcas-backup-acode versioning'] },
+      storageAlert: { lastKey: 'storage_drift:farmarcas-backup-acode versioning' },
+    });
+    expect(notices).toHaveLength(1);
+    expect(notices[0]?.page).toBeUndefined();
+    expect(notices[0]?.notice).toMatchObject({
+      severity: 'warning',
+      title: 'Storage policy drift: 1 setting(s)',
+      whatHappened: 'farmarcas-backup-acode (backup) versioning: off -> Enabled',
+    });
+    expect(audits).toEqual([expect.objectContaining({ storage: { drifts: ['farmarcas-backup-acode versioning'] } })]);
+  });
+
+  it('storage policies unreadable: reported in the result and audit, the run still completes', async () => {
+    const { result, notices } = await runWith(healthyRound(), () => Promise.reject(new Error('S3 is down')));
+    expect(result).toMatchObject({ overall: 'healthy', storage: { drifts: [], error: 'S3 is down' } });
+    expect(notices).toEqual([]);
   });
 
   it('warning: Slack only', async () => {

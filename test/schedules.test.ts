@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config/load.js';
 import type { GuardianConfig } from '../src/config/schema.js';
 import { localConfigPath } from '../src/stack/paths.js';
 import { syncSchedules } from '../src/temporal/schedules.js';
-import { continuousScheduleId, monitoringScheduleId } from '../src/workflows/definitions.js';
+import { archiveScheduleId, continuousScheduleId, monitoringScheduleId } from '../src/workflows/definitions.js';
 import type { HealthRunResult } from '../src/workflows/health-monitoring.js';
 import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   config.temporal.task_queue = uniqueId('schedules');
 });
 afterAll(async () => {
-  for (const id of [monitoringScheduleId(systemId), continuousScheduleId(systemId)]) {
+  for (const id of [monitoringScheduleId(systemId), continuousScheduleId(systemId), archiveScheduleId(systemId)]) {
     await env.client.schedule
       .getHandle(id)
       .delete()
@@ -73,15 +73,25 @@ describe('monitoring schedules', () => {
     expect(await syncSchedules(env.client, config)).toEqual([
       { scheduleId: monitoringScheduleId(systemId), action: 'created' },
       { scheduleId: continuousScheduleId(systemId), action: 'created' },
+      { scheduleId: archiveScheduleId(systemId), action: 'created' },
     ]);
     expect(await syncSchedules(env.client, config)).toEqual([
       { scheduleId: monitoringScheduleId(systemId), action: 'updated' },
       { scheduleId: continuousScheduleId(systemId), action: 'updated' },
+      { scheduleId: archiveScheduleId(systemId), action: 'updated' },
     ]);
     const d = await env.client.schedule.getHandle(monitoringScheduleId(systemId)).describe();
     expect(d.spec.calendars?.[0]).toMatchObject({ minute: [{ start: 0, end: 59, step: 5 }] });
     expect(d.policies.overlap).toBe('SKIP');
     expect(d.action.type).toBe('startWorkflow');
+    // The archive: daily at 03:00 UTC, the archiveSnapshots workflow of this system.
+    const archive = await env.client.schedule.getHandle(archiveScheduleId(systemId)).describe();
+    expect(archive.spec.calendars?.[0]).toMatchObject({
+      hour: [{ start: 3, end: 3, step: 1 }],
+      minute: [{ start: 0, end: 0, step: 1 }],
+    });
+    expect(archive.action).toMatchObject({ workflowType: 'archiveSnapshots', args: [{ systemId }] });
+    expect(archive.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: 86_400_000 });
   });
 
   it('carry the consecutive-failure count from one run to the next', async () => {

@@ -11,7 +11,8 @@ import type { MysqlEndpoint } from '../integrations/mysql.js';
 import { createS3Client } from '../integrations/s3/client.js';
 
 export class SystemContext {
-  private s3Client?: S3Client;
+  /** One S3 client per region: the system's, and a replication destination's. */
+  private readonly s3Clients = new Map<string, S3Client>();
   private airbyteClient?: AirbyteClient;
   /** A password set by a rotation in this process wins over the environment's, which is now stale. */
   private readonly rotatedPasswords = new Map<Side, string>();
@@ -73,10 +74,12 @@ export class SystemContext {
     return { warn: fail * this.system.health_check.warn_fraction, fail };
   }
 
-  s3(): S3Client {
+  s3(region = this.system.s3.region): S3Client {
     const s = this.system.s3;
-    this.s3Client ??= createS3Client({
-      region: s.region,
+    const existing = this.s3Clients.get(region);
+    if (existing) return existing;
+    const client = createS3Client({
+      region,
       ...(s.endpoint ? { endpoint: s.endpoint } : {}),
       forcePathStyle: s.force_path_style,
       ...(s.credentials
@@ -88,7 +91,8 @@ export class SystemContext {
           }
         : {}),
     });
-    return this.s3Client;
+    this.s3Clients.set(region, client);
+    return client;
   }
 
   airbyte(): AirbyteClient {

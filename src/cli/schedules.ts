@@ -1,9 +1,16 @@
 // `schedules sync | list | pause | resume | trigger`: the monitoring schedules of the config.
+import type { ScheduleHandle } from '@temporalio/client';
 import type { Command } from 'commander';
+import { findSystem } from '../config/load.js';
+import { temporalRunUrl, temporalScheduleUrl } from '../workflows/ui-link.js';
 import { syncSchedules } from '../temporal/schedules.js';
-import { continuousScheduleId, monitoringScheduleId } from '../workflows/definitions.js';
+import { archiveScheduleId, continuousScheduleId, monitoringScheduleId } from '../workflows/definitions.js';
 
-const scheduleIdsOf = (systemId: string): string[] => [monitoringScheduleId(systemId), continuousScheduleId(systemId)];
+const scheduleIdsOf = (systemId: string): string[] => [
+  monitoringScheduleId(systemId),
+  continuousScheduleId(systemId),
+  archiveScheduleId(systemId),
+];
 import { output, withTemporal } from './context.js';
 
 interface Opts {
@@ -32,8 +39,7 @@ export function registerScheduleCommands(program: Command): void {
     (o: Opts) =>
       withTemporal(o.config, async (client, config) => {
         const rows: { scheduleId: string; state: string; note: string; next: string; recentRuns: number }[] = [];
-        for (const s of config.systems) {
-          const id = monitoringScheduleId(s.id);
+        for (const id of config.systems.flatMap((s) => scheduleIdsOf(s.id))) {
           const d = await client.schedule
             .getHandle(id)
             .describe()
@@ -64,17 +70,44 @@ export function registerScheduleCommands(program: Command): void {
         .argument('<system>', 'system id')
         .option('--reason <text>', 'note recorded on the schedule'),
     ).action((systemId: string, o: Opts) =>
-      withTemporal(o.config, async (client) => {
+      withTemporal(o.config, async (client, config) => {
+        findSystem(config, systemId);
+        const { ui_url: ui, namespace } = config.temporal;
         const reason = o.reason ?? `${name} by ${process.env.USER ?? 'operator'} via acode-guardian`;
         const ids = name === 'trigger' ? [monitoringScheduleId(systemId)] : scheduleIdsOf(systemId);
+        const done: { scheduleId: string; link: string }[] = [];
         for (const id of ids) {
           const handle = client.schedule.getHandle(id);
           if (name === 'pause') await handle.pause(reason);
           else if (name === 'resume') await handle.unpause(reason);
-          else await handle.trigger();
+          else {
+            const before = (await handle.describe()).info.recentActions.at(-1)?.action.workflow.workflowId;
+            await handle.trigger();
+            const run = await startedRun(handle, before);
+            done.push({
+              scheduleId: id,
+              link: run
+                ? temporalRunUrl(ui, namespace, run.workflowId, run.firstExecutionRunId)
+                : temporalScheduleUrl(ui, namespace, id),
+            });
+            continue;
+          }
+          done.push({ scheduleId: id, link: temporalScheduleUrl(ui, namespace, id) });
         }
-        output(o.json, { schedules: ids, done: name }, () => ids.map((id) => `${id}: ${name} done`).join('\n'));
+        output(o.json, { done: name, schedules: done }, () =>
+          done.map((d) => `${d.scheduleId}: ${name} done\n  ${d.link}`).join('\n'),
+        );
       }),
     );
   }
+}
+
+/** The run a trigger started, once the schedule lists it (a few seconds at most), else undefined. */
+async function startedRun(handle: ScheduleHandle, lastBefore: string | undefined) {
+  for (let i = 0; i < 20; i++) {
+    const last = (await handle.describe()).info.recentActions.at(-1)?.action.workflow;
+    if (last && last.workflowId !== lastBefore) return last;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return undefined;
 }

@@ -92,6 +92,162 @@ const destinationBucket = (defaultPathFormat: string) =>
   bucket.extend({ path_format: z.string().min(1).default(defaultPathFormat) }).strict();
 export type BucketConfig = z.infer<typeof bucket>;
 
+/** Storage classes a lifecycle rule can move objects to. */
+const storageClass = z.enum([
+  'STANDARD_IA',
+  'ONEZONE_IA',
+  'INTELLIGENT_TIERING',
+  'GLACIER_IR',
+  'GLACIER',
+  'DEEP_ARCHIVE',
+]);
+const infrequentAccess = new Set(['STANDARD_IA', 'ONEZONE_IA']);
+
+/** One lifecycle rule; S3's own constraints are checked here, so `storage apply` never meets them. */
+const lifecycleRule = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'must be 1-255 letters, digits, _ . -'),
+    prefix: z.string().default(''),
+    enabled: z.boolean().default(true),
+    transitions: z
+      .array(z.object({ days: z.number().int().min(0), storage_class: storageClass }).strict())
+      .default(() => []),
+    expiration_days: z.number().int().min(1).optional(),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (rule.transitions.length === 0 && rule.expiration_days === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'a lifecycle rule needs transitions or expiration_days' });
+    }
+    const sorted = [...rule.transitions].sort((a, b) => a.days - b.days);
+    sorted.forEach((t, i) => {
+      const path = ['transitions', rule.transitions.indexOf(t), 'days'];
+      // S3 refuses IA transitions before day 30, and objects must stay 30 days in IA before moving on.
+      if (infrequentAccess.has(t.storage_class) && t.days < 30) {
+        ctx.addIssue({ code: 'custom', path, message: `S3 allows ${t.storage_class} only from day 30` });
+      }
+      const before = sorted[i - 1];
+      if (before && infrequentAccess.has(before.storage_class) && t.days - before.days < 30) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `must be at least 30 days after the ${before.storage_class} transition (day ${before.days})`,
+        });
+      }
+    });
+    const last = sorted.at(-1);
+    if (last && rule.expiration_days !== undefined && rule.expiration_days <= last.days) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['expiration_days'],
+        message: `must be after the last transition (day ${last.days})`,
+      });
+    }
+  });
+export type LifecycleRuleConfig = z.infer<typeof lifecycleRule>;
+
+const bucketPolicyFields = {
+  versioning: z.boolean().default(true),
+  /** Default encryption: SSE-S3 (AES256), the seed's. */
+  encryption: z.literal('AES256').default('AES256'),
+  /** The bucket's whole lifecycle configuration: rules not listed here are removed by `storage apply`. */
+  lifecycle: z.array(lifecycleRule),
+  /** Cross-region replication of the whole bucket; needs versioning on both ends (the destination is managed too). */
+  replication: z
+    .object({
+      destination_bucket: bucketName,
+      destination_region: z.string().min(1),
+      role_arn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN'),
+      storage_class: z.enum(['STANDARD', ...storageClass.options]).optional(),
+      enabled: z.boolean().default(true),
+    })
+    .strict()
+    .optional(),
+  /** Server access logs; target_bucket defaults to the audit_logs bucket, which gets the log-delivery grant. */
+  access_logging: z.object({ target_bucket: bucketName.optional(), target_prefix: prefix }).strict().optional(),
+  /** Event notifications to SNS topics (the topic must be in the bucket's region). */
+  notifications: z
+    .array(
+      z
+        .object({
+          id: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'must be 1-255 letters, digits, _ . -'),
+          topic_arn: z.string().regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:.+$/, 'must be an SNS topic ARN'),
+          events: z
+            .array(z.string().regex(/^s3:[A-Za-z]+:[A-Za-z*]+$/, "must be an S3 event such as 's3:ObjectCreated:*'"))
+            .min(1),
+        })
+        .strict(),
+    )
+    .optional(),
+};
+/** A bucket's declared settings, with the seed's lifecycle rules (and access logging) as the defaults. */
+const bucketPolicy = (
+  defaults: { lifecycle?: z.input<typeof lifecycleRule>[]; access_logging?: { target_prefix: string } } = {},
+) =>
+  z
+    .object({
+      ...bucketPolicyFields,
+      lifecycle: bucketPolicyFields.lifecycle.default(() => lifecycleRule.array().parse(defaults.lifecycle ?? [])),
+      access_logging: defaults.access_logging
+        ? bucketPolicyFields.access_logging.default(defaults.access_logging)
+        : bucketPolicyFields.access_logging,
+    })
+    .strict()
+    .prefault({});
+export type BucketPolicyConfig = z.infer<ReturnType<typeof bucketPolicy>>;
+
+/** Seed "Buckets Alternativos e Storage Strategy", where S3 accepts it (see the README). */
+const storagePolicies = z
+  .object({
+    production: bucketPolicy(),
+    backup: bucketPolicy({
+      lifecycle: [
+        {
+          id: 'backup_transition',
+          transitions: [
+            { days: 30, storage_class: 'STANDARD_IA' },
+            { days: 90, storage_class: 'GLACIER' },
+          ],
+          expiration_days: 365,
+        },
+      ],
+    }),
+    // The seed's 7 days to STANDARD_IA and 30 to GLACIER are below S3's minimums: 30 and 60 days here.
+    emergency: bucketPolicy({
+      lifecycle: [
+        {
+          id: 'emergency_retention',
+          transitions: [
+            { days: 30, storage_class: 'STANDARD_IA' },
+            { days: 60, storage_class: 'GLACIER' },
+          ],
+          expiration_days: 2555,
+        },
+      ],
+    }),
+    // The seed moves quarantined data to STANDARD_IA after 1 day; S3's minimum is 30.
+    quarantine: bucketPolicy({
+      lifecycle: [
+        { id: 'quarantine_analysis', transitions: [{ days: 30, storage_class: 'STANDARD_IA' }], expiration_days: 90 },
+      ],
+      access_logging: { target_prefix: 'quarantine-access-logs/' },
+    }),
+    // Long-term retention of historical snapshots: never expired, moved to colder storage.
+    archive: bucketPolicy({
+      lifecycle: [
+        {
+          id: 'archive_retention',
+          transitions: [
+            { days: 30, storage_class: 'GLACIER' },
+            { days: 180, storage_class: 'DEEP_ARCHIVE' },
+          ],
+        },
+      ],
+    }),
+    audit_logs: bucketPolicy(),
+  })
+  .strict();
+
 const healthCheck = z
   .object({
     schedule_cron: cron.default('*/5 * * * *'),
@@ -266,11 +422,32 @@ export const systemSchema = z
             audit_logs: bucket,
           })
           .strict(),
+        /** The buckets' declared settings (`storage apply | verify`), by bucket. */
+        policies: storagePolicies.prefault({}),
       })
-      .strict(),
+      .strict()
+      .superRefine((s3, ctx) => {
+        // The log-delivery grant is written into the target's policy: it must be a bucket of this system.
+        const names = Object.values(s3.buckets).map((b) => b.name);
+        for (const [role, p] of Object.entries(s3.policies)) {
+          const target = p.access_logging?.target_bucket;
+          if (target !== undefined && !names.includes(target)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['policies', role, 'access_logging', 'target_bucket'],
+              message: `must be one of the system's buckets (${names.join(', ')})`,
+            });
+          }
+        }
+      }),
     health_check: healthCheck.prefault({}),
     continuous_monitoring: z
       .object({ schedule_cron: cron.default('*/10 * * * *') })
+      .strict()
+      .prefault({}),
+    /** Daily copy of the backup snapshots into the archive bucket's historical layout. */
+    archive: z
+      .object({ schedule_cron: cron.default('0 3 * * *') })
       .strict()
       .prefault({}),
     sync_retry_policy: syncRetryPolicy.prefault({}),
@@ -291,6 +468,19 @@ export const configSchema = z
         namespace: z.string().min(1).default('default'),
         task_queue: z.string().min(1).default('acode-guardian'),
         ui_url: httpUrl.default('http://localhost:8233'),
+      })
+      .strict()
+      .prefault({}),
+    /** The worker's Prometheus endpoint (/metrics): the SDK's metrics and the project's (README "Metrics"). */
+    metrics: z
+      .object({
+        /** host:port the worker listens on; null turns the endpoint off. */
+        prometheus_bind: z
+          .string()
+          .regex(/^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):([1-9]\d{0,4})$/, 'must be host:port, e.g. 127.0.0.1:9464')
+          .refine((a) => !(Number(a.slice(a.lastIndexOf(':') + 1)) > 65535), 'the port must be at most 65535')
+          .nullable()
+          .default('127.0.0.1:9464'),
       })
       .strict()
       .prefault({}),

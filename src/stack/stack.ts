@@ -5,6 +5,8 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SystemConfig } from '../config/schema.js';
 import { AirbyteClient, isTerminal } from '../integrations/airbyte/client.js';
+import { SystemRegistry } from '../activities/context.js';
+import { applyStorage } from '../activities/storage.js';
 import { loadConfig } from '../config/load.js';
 import { upMariaDb, mariaInstance, stopMaria, rootConnection } from './mariadb.js';
 import { isPortOpen, runningPid, startDetached, stopPid, waitUntil } from './process.js';
@@ -112,6 +114,12 @@ export async function stackUp(log: (line: string) => void = console.log): Promis
   log(await upTemporal());
   for (const line of await upMariaDb(secrets, defaultSeed)) log(line);
   log(await upS3(secrets, buckets));
+  // The sandbox buckets carry their storage policies, as production's do after `storage apply`.
+  const registry = new SystemRegistry(config, { ...process.env, ...secrets });
+  for (const system of config.systems) {
+    const { changes } = await applyStorage(registry.get(system.id));
+    log(`storage policies of ${system.id}: ${changes.length ? `${changes.length} setting(s) applied` : 'in place'}`);
+  }
   // The simulator reads MySQL and writes S3, so it starts last.
   for (const svc of nodeServices) log(await upNodeService(svc, secrets));
   for (const system of config.systems) {

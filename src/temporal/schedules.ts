@@ -10,7 +10,13 @@ import {
 } from '@temporalio/client';
 import { monitoringSettings } from '../activities/settings.js';
 import type { GuardianConfig, SystemConfig } from '../config/schema.js';
-import { continuousScheduleId, monitoringScheduleId, searchAttributeKeys } from '../workflows/definitions.js';
+import { archiveSnapshots } from '../workflows/archive-snapshots.js';
+import {
+  archiveScheduleId,
+  continuousScheduleId,
+  monitoringScheduleId,
+  searchAttributeKeys,
+} from '../workflows/definitions.js';
 import { continuousMonitoring } from '../workflows/continuous-monitoring.js';
 import { healthMonitoring } from '../workflows/health-monitoring.js';
 
@@ -56,11 +62,43 @@ export function monitoringSchedules(
   }));
 }
 
+/** The daily archive of a system's backup snapshots into the archive bucket. */
+export function archiveSchedule(
+  config: GuardianConfig,
+  system: SystemConfig,
+): ScheduleOptions<ScheduleOptionsStartWorkflowAction<typeof archiveSnapshots>> {
+  const id = archiveScheduleId(system.id);
+  return {
+    scheduleId: id,
+    spec: { cronExpressions: [system.archive.schedule_cron] },
+    action: {
+      type: 'startWorkflow',
+      workflowType: archiveSnapshots,
+      args: [{ systemId: system.id }],
+      taskQueue: config.temporal.task_queue,
+      workflowId: id,
+      // The copy activity may take up to 2 hours an attempt, 3 attempts.
+      workflowExecutionTimeout: '7 hours',
+      typedSearchAttributes: [{ key: searchAttributeKeys.system, value: system.id }],
+      memo: { system: system.id },
+    },
+    // A day missed during downtime is caught up once; every run archives all the files not yet archived.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day', pauseOnFailure: false },
+    state: { note: `archive of the backup snapshots of ${system.name}, from the acode-guardian config` },
+  };
+}
+
+/** Every schedule of a system, in the order `schedules sync` reports them. */
+export const systemSchedules = (config: GuardianConfig, system: SystemConfig): ScheduleOptions[] => [
+  ...monitoringSchedules(config, system),
+  archiveSchedule(config, system),
+];
+
 export type SyncOutcome = { scheduleId: string; action: 'created' | 'updated' };
 
 export async function syncSchedules(client: Client, config: GuardianConfig): Promise<SyncOutcome[]> {
   const out: SyncOutcome[] = [];
-  for (const opts of config.systems.flatMap((system) => monitoringSchedules(config, system))) {
+  for (const opts of config.systems.flatMap((system) => systemSchedules(config, system))) {
     try {
       await client.schedule.create(opts);
       out.push({ scheduleId: opts.scheduleId, action: 'created' });

@@ -1,18 +1,23 @@
 // Continuous monitoring (seed: acode_continuous_monitoring, every 10 minutes): the comprehensive
 // check round including S3 freshness, the seed's overall status, alerts (warning -> Slack; error
-// or degraded -> Slack and PagerDuty), auto-recovery when the primary is down, and an audit
-// record of every result. Alerts go out on a change of status, then as reminders.
+// or degraded -> Slack and PagerDuty), auto-recovery when the primary is down, the storage
+// policy check (drift -> a Slack warning), and an audit record of every result. Alerts go out on a
+// change of status, then as reminders.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { MonitoringSettings } from '../activities/settings.js';
 import { shouldAlert, type AlertMemory } from '../decisions/alert-noise.js';
 import { classifyFailure } from '../decisions/failure-classification.js';
+import { describeDrift } from '../decisions/storage-drift.js';
 import { assessBackup, sideHealthy } from '../decisions/health-decision.js';
 import { overallStatus, type Group, type GroupStatus, type OverallStatus } from '../decisions/overall-status.js';
 import { unhealthyOf } from './health-monitoring.js';
 import { temporalRunUrl } from './ui-link.js';
 
-const { runChecks } = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 2 } });
+const { runChecks, verifyStoragePolicies } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 2 },
+});
 const { signalRecovery, sendNotification, writeAuditRecord } = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
@@ -29,6 +34,21 @@ export interface ContinuousRunResult {
   alert: AlertMemory;
   auditRecord: string;
   recoverySignalled: boolean;
+  /** Drifts from the storage policies (bucket + setting), or why they could not be read. */
+  storage: { drifts: string[]; error?: string };
+  storageAlert: AlertMemory;
+}
+
+/** The storage policy check; a failure to read S3 is reported, never fails the monitoring run. */
+async function checkStorage(systemId: string): Promise<{ drifts: string[]; details: string[]; error?: string }> {
+  try {
+    const { drifts } = await verifyStoragePolicies(systemId);
+    return { drifts: drifts.map((d) => `${d.bucket} ${d.setting}`), details: drifts.map(describeDrift) };
+  } catch (err) {
+    // An activity failure's own message is generic; its cause says what went wrong.
+    const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+    return { drifts: [], details: [], error: cause instanceof Error ? cause.message : String(cause) };
+  }
 }
 
 export async function continuousMonitoring({
@@ -36,7 +56,7 @@ export async function continuousMonitoring({
   settings,
 }: ContinuousMonitoringInput): Promise<ContinuousRunResult> {
   const previous = workflowInfo().lastResult as ContinuousRunResult | undefined;
-  const results = await runChecks(systemId);
+  const [results, storage] = await Promise.all([runChecks(systemId), checkStorage(systemId)]);
   const { overall, groups } = overallStatus(results);
   const failure = classifyFailure(results);
   const primaryDown = !sideHealthy(results, 'primary') && failure !== null;
@@ -106,12 +126,34 @@ export async function continuousMonitoring({
       page: { incidentId: `continuous-${systemId}-${last}`, action: 'resolve' },
     });
   }
+  // Drift is a warning: the data is safe, but a bucket no longer has the settings it should.
+  let storageAlert: AlertMemory = storage.drifts.length ? (previous?.storageAlert ?? {}) : {};
+  const storageKey = storage.drifts.length ? `storage_drift:${[...storage.drifts].sort().join(',')}` : undefined;
+  if (shouldAlert(storageAlert, storageKey, now, settings.reminderIntervalMs)) {
+    const info = workflowInfo();
+    await sendNotification(systemId, {
+      notice: {
+        severity: 'warning',
+        title: `Storage policy drift: ${storage.drifts.length} setting(s)`,
+        whatHappened: storage.details.join('; '),
+        whatIsBeingDone: 'Nothing automatically: a changed bucket setting may be deliberate.',
+        nextSteps: [
+          `Review the change, then run \`acode-guardian storage apply ${systemId}\` to restore the policy`,
+          'Or update s3.policies in the config if the change is meant to stay',
+        ],
+        temporalUrl: temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId),
+      },
+    });
+    storageAlert = { lastKey: storageKey, lastSentAtMs: now };
+  }
+  const storageSummary = { drifts: storage.drifts, ...(storage.error ? { error: storage.error } : {}) };
   const auditRecord = await writeAuditRecord(systemId, {
     kind: 'continuous-monitoring',
     at: new Date().toISOString(),
     overall,
     groups,
     failure,
+    storage: storageSummary,
     checks: results.map(({ check, side, status, value, unit, error, durationMs }) => ({
       check,
       side,
@@ -122,5 +164,13 @@ export async function continuousMonitoring({
       durationMs,
     })),
   });
-  return { overall, groups, alert, auditRecord, recoverySignalled };
+  return {
+    overall,
+    groups,
+    alert,
+    auditRecord,
+    recoverySignalled,
+    storage: storageSummary,
+    storageAlert,
+  };
 }

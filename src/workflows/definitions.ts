@@ -2,7 +2,9 @@
 // definitions, and the payload types. Deterministic and dependency-free, so both sides import it.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { BackupValidation } from '../activities/backup-validation.js';
 import type { TableDump } from '../activities/emergency-dump.js';
+import type { QuarantineReport } from '../activities/quarantine.js';
 import type { CheckResult } from '../checks/types.js';
 import type { FailureType } from '../decisions/failure-classification.js';
 import type { RecoveryStrategy } from '../decisions/recovery-strategy.js';
@@ -11,8 +13,9 @@ import type { RecoveryOutcome } from './auto-recovery.js';
 export const recoveryWorkflowId = (systemId: string): string => `recovery-${systemId}`;
 export const monitoringScheduleId = (systemId: string): string => `health-${systemId}`;
 export const continuousScheduleId = (systemId: string): string => `continuous-${systemId}`;
+export const archiveScheduleId = (systemId: string): string => `archive-${systemId}`;
 /** Procedures an operator starts by hand; one run per system at a time. */
-export type OperatorProcedure = 'failover' | 'emergency';
+export type OperatorProcedure = 'failover' | 'failback' | 'emergency' | 'quarantine';
 export const operatorWorkflowId = (procedure: OperatorProcedure, systemId: string): string =>
   `${procedure}-${systemId}`;
 
@@ -41,6 +44,7 @@ export type RecoveryPhase =
   | 'refreshing_schema'
   | 'syncing_primary'
   | 'failing_over'
+  | 'recovering_data'
   | 'awaiting_approval'
   | 'cooldown'
   | 'completed'
@@ -87,3 +91,13 @@ export interface EmergencyStatus {
 }
 
 export const emergencyStatusQuery = defineQuery<EmergencyStatus>('emergencyStatus');
+
+export interface DataCorruptionStatus {
+  phase: 'quarantining' | 'validating_backup' | 'restoring' | 'done' | 'failed';
+  /** The quarantine once done (objects in progress show in its activity heartbeat: done / total). */
+  quarantine?: QuarantineReport;
+  validation?: Pick<BackupValidation, 'clean' | 'problems' | 'day'>;
+  story: string[];
+}
+
+export const dataCorruptionStatusQuery = defineQuery<DataCorruptionStatus>('dataCorruptionStatus');

@@ -5,3 +5,6 @@ export { backupFailover } from './backup-failover.js';
 export { healthMonitoring } from './health-monitoring.js';
 export { continuousMonitoring } from './continuous-monitoring.js';
 export { emergencyProcedure } from './emergency-procedure.js';
+export { archiveSnapshots } from './archive-snapshots.js';
+export { dataCorruptionRecovery } from './data-corruption-recovery.js';
+export { returnToPrimary } from './return-to-primary.js';
