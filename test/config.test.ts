@@ -123,6 +123,17 @@ describe('defaults', () => {
     expect(c.temporal).toEqual({ namespace: 'default', task_queue: 'acode-guardian', ui_url: 'http://localhost:8233' });
   });
 
+  it('serves metrics on 127.0.0.1:9464 unless told otherwise, or not at all', () => {
+    const bind = (metrics?: unknown): string | null =>
+      parseConfig(
+        withSystem(() => undefined, metrics === undefined ? {} : { metrics }),
+        'm.yaml',
+      ).metrics.prometheus_bind;
+    expect(bind()).toBe('127.0.0.1:9464');
+    expect(bind({ prometheus_bind: null })).toBeNull();
+    expect(bind({ prometheus_bind: '[::1]:9100' })).toBe('[::1]:9100');
+  });
+
   it('accepts many systems', () => {
     const a = minimalSystem();
     const b = { ...minimalSystem(), id: 'other-erp', name: 'Other ERP' };
@@ -134,6 +145,18 @@ describe('defaults', () => {
 });
 
 const badConfigs: { name: string; text: string; path: string; message: RegExp }[] = [
+  {
+    name: 'metrics bind address without a port',
+    text: withSystem(() => undefined, { metrics: { prometheus_bind: '127.0.0.1' } }),
+    path: 'metrics.prometheus_bind',
+    message: /must be host:port/,
+  },
+  {
+    name: 'metrics bind port out of range',
+    text: withSystem(() => undefined, { metrics: { prometheus_bind: '0.0.0.0:70000' } }),
+    path: 'metrics.prometheus_bind',
+    message: /at most 65535/,
+  },
   {
     name: 'port of the wrong type',
     text: withSystem((s) => Object.assign(s.mysql.primary, { port: 'abc' })),

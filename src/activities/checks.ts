@@ -11,6 +11,8 @@ import {
 } from '../checks/mysql.js';
 import { checkS3Freshness } from '../checks/s3.js';
 import type { CheckName, CheckResult, Side } from '../checks/types.js';
+import { activityMeter } from '../observability/activity-context.js';
+import { recordCheckResults } from '../observability/metrics.js';
 import type { SystemRegistry } from './context.js';
 
 export interface CheckRequest {
@@ -73,12 +75,16 @@ export function createCheckActivities(systems: SystemRegistry) {
   return {
     /** One check now, e.g. the primary's connectivity during a backoff retry. */
     runCheck: async (systemId: string, request: CheckRequest): Promise<CheckResult> => {
-      return runOne(systemId, request);
+      const result = await runOne(systemId, request);
+      recordCheckResults(activityMeter(), systemId, [result]);
+      return result;
     },
 
     /** A round of checks, concurrently, each bounded by the check timeout. Default: the full round. */
     runChecks: async (systemId: string, requests: CheckRequest[] = fullRound): Promise<CheckResult[]> => {
-      return Promise.all(requests.map((r) => runOne(systemId, r)));
+      const results = await Promise.all(requests.map((r) => runOne(systemId, r)));
+      recordCheckResults(activityMeter(), systemId, results);
+      return results;
     },
   };
 }

@@ -4,6 +4,8 @@
 import type { NotificationOutcome, NotifyChannels, Notice } from '../integrations/notify/index.js';
 import { notify } from '../integrations/notify/index.js';
 import { incidentKey } from '../integrations/notify/pagerduty.js';
+import { activityMeter } from '../observability/activity-context.js';
+import { recordNotifications } from '../observability/metrics.js';
 import type { SystemRegistry } from './context.js';
 
 export interface NotificationRequest {
@@ -40,11 +42,13 @@ export function createNotificationActivities(systems: SystemRegistry) {
           http,
         };
       }
-      return notify(channels, {
+      const outcomes = await notify(channels, {
         ...req.notice,
         system: ctx.system.name,
         ...(req.withContacts ? { contacts: ctx.system.escalation_contacts } : {}),
       });
+      recordNotifications(activityMeter(), systemId, outcomes);
+      return outcomes;
     },
   };
 }

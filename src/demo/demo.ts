@@ -5,7 +5,6 @@
 // It runs under a system id of its own (`<system>-demo`) and its own task queue, so it never
 // touches the recovery or schedules of the configured system.
 import { ScheduleNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { RecoveryStatus } from '../workflows/definitions.js';
 import { renderCheckTable } from '../cli/check-table.js';
@@ -17,10 +16,9 @@ import { mariaInstance, startMaria, stopMaria, waitForReplicaCatchUp, waitForRep
 import { localConfigPath } from '../stack/paths.js';
 import { stackDown, stackStatus, stackUp, syncPrimaryNow } from '../stack/stack.js';
 import { WebhookSinkClient } from '../stack/webhook-sink-client.js';
-import { workerInterceptors } from '../observability/worker-telemetry.js';
 import { connectClient, connectWorker, temporalTarget } from '../temporal/connection.js';
 import { monitoringSchedules } from '../temporal/schedules.js';
-import { workflowsPath } from '../worker.js';
+import { createWorker } from '../worker.js';
 import { acknowledgeSignal, monitoringScheduleId, recoveryWorkflowId } from '../workflows/definitions.js';
 import type { healthMonitoring, HealthRunResult } from '../workflows/health-monitoring.js';
 import { temporalRunUrl } from '../workflows/ui-link.js';
@@ -145,14 +143,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
   await activities.setAirbyteConnectionStatus(system.id, 'primary', 'active');
   n.say(await syncPrimaryNow(system, secrets));
 
-  const worker = await Worker.create({
-    connection: workerConnection,
-    namespace: target.namespace,
-    taskQueue: config.temporal.task_queue,
-    workflowsPath,
-    activities,
-    interceptors: workerInterceptors,
-  });
+  const worker = await createWorker(config, workerConnection, target.namespace, activities);
   n.say(`worker ready on task queue ${config.temporal.task_queue}`);
   const primary = mariaInstance('primary');
   let primaryStopped = false;

@@ -10,6 +10,8 @@ export const ports = {
   s3: 14566,
   airbyte: 18000,
   webhookSink: 18080,
+  /** Not a stack service: the Prometheus endpoint of the worker that `npm start` runs. */
+  workerMetrics: 9464,
 } as const;
 
 export const loopback = '127.0.0.1';
