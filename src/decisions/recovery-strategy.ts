@@ -6,6 +6,7 @@ export const recoveryStrategies = [
   'rotate_credentials_and_retry',
   'refresh_schema_and_retry',
   'activate_backup_immediately',
+  'quarantine_and_restore',
   'scale_resources_and_retry',
   'conservative_retry_then_backup',
   'emergency_manual_intervention',
@@ -17,7 +18,7 @@ export const strategyByFailure: Record<FailureType, RecoveryStrategy> = {
   connection_timeout: 'retry_primary_with_backoff',
   authentication_failed: 'rotate_credentials_and_retry',
   schema_change_detected: 'refresh_schema_and_retry',
-  data_corruption: 'activate_backup_immediately',
+  data_corruption: 'quarantine_and_restore',
   mysql_server_down: 'activate_backup_immediately',
   network_partition: 'retry_primary_with_backoff',
   resource_exhaustion: 'scale_resources_and_retry',
@@ -51,7 +52,13 @@ export function chooseStrategy(
       reason: `${consecutiveFailures} consecutive failures (>= ${escalation.manualAt})`,
     };
   }
-  if (consecutiveFailures >= escalation.backupAt && !serverAlive.has(failureType)) {
+  // Corrupt data is quarantined before the backup takes over (its remedy ends in the failover):
+  // a plain failover would leave the corrupt data in production.
+  if (
+    consecutiveFailures >= escalation.backupAt &&
+    !serverAlive.has(failureType) &&
+    failureType !== 'data_corruption'
+  ) {
     return {
       strategy: 'activate_backup_immediately',
       reason: `${consecutiveFailures} consecutive failures (>= ${escalation.backupAt})`,

@@ -7,6 +7,7 @@
 import {
   condition,
   executeChild,
+  metricMeter,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -17,7 +18,9 @@ import type { RecoverySettings } from '../activities/settings.js';
 import type { CheckRequest } from '../activities/checks.js';
 import { assessBackup, sideHealthy } from '../decisions/health-decision.js';
 import { backoffWithJitter, chooseStrategy, type RecoveryStrategy } from '../decisions/recovery-strategy.js';
+import { recordRecoveryFinished, recordRecoveryStarted } from '../observability/metrics.js';
 import { backupFailover } from './backup-failover.js';
+import { dataCorruptionRecovery, type DataCorruptionOutcome } from './data-corruption-recovery.js';
 import { emergencyProcedure } from './emergency-procedure.js';
 import {
   acknowledgeSignal,
@@ -181,6 +184,33 @@ export async function autoRecovery({ systemId, settings }: AutoRecoveryInput): P
     return result.status === 'succeeded' ? 'failed_over' : 'unfit';
   }
 
+  /** Quarantine the corrupt production data, then restore from the backup if it is clean (a child workflow). */
+  async function recoverData(): Promise<RecoveryOutcome> {
+    setPhase('recovering_data');
+    let result;
+    try {
+      result = await executeChild(dataCorruptionRecovery, {
+        workflowId: `${info.workflowId}-data-${status.attempts}`,
+        args: [{ systemId, reason: failure?.reason ?? 'data corruption', by: 'auto-recovery' }],
+        typedSearchAttributes: [{ key: searchAttributeKeys.system, value: systemId }],
+      });
+    } catch (err) {
+      const reason =
+        err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
+      story(`data-corruption recovery failed: ${reason}`);
+      return 'unresolved';
+    }
+    for (const s of result.story) story(`data recovery: ${s.replace(/^\S+ /, '')}`);
+    const outcomes: Record<DataCorruptionOutcome, RecoveryOutcome> = {
+      restored: 'failed_over',
+      quarantined: 'unresolved',
+      // The child already raised the critical alert: downstream must stop, a human takes over.
+      backup_not_clean: 'unresolved',
+      restore_failed: 'unresolved',
+    };
+    return outcomes[result.outcome];
+  }
+
   /** Page a human and wait for approve / reject, re-paging at each timeout up to the limit. */
   async function manualIntervention(why: string): Promise<RecoveryOutcome> {
     setPhase('awaiting_approval');
@@ -304,6 +334,8 @@ export async function autoRecovery({ systemId, settings }: AutoRecoveryInput): P
         if (r !== 'unfit') return r;
         return manualIntervention('failover to the backup was not possible: see the story in the Temporal UI');
       }
+      case 'quarantine_and_restore':
+        return recoverData();
       case 'emergency_manual_intervention':
         return manualIntervention(
           `${failure?.consecutiveFailures ?? '?'} consecutive failures (${failure?.failureType ?? 'unknown'}): ${failure?.reason ?? ''}`,
@@ -312,6 +344,7 @@ export async function autoRecovery({ systemId, settings }: AutoRecoveryInput): P
   }
 
   await condition(() => failure !== undefined);
+  recordRecoveryStarted(metricMeter, systemId, failure?.failureType ?? 'unknown');
   let outcome: RecoveryOutcome;
   for (;;) {
     strategy = wanted();
@@ -333,6 +366,7 @@ export async function autoRecovery({ systemId, settings }: AutoRecoveryInput): P
   if (cancelled) story(`cancelled by ${cancelled.by}: ${cancelled.reason}`);
 
   status.outcome = outcome;
+  recordRecoveryFinished(metricMeter, systemId, outcome, strategy);
   const good = outcome === 'recovered' || outcome === 'failed_over';
   setPhase(good ? 'completed' : outcome === 'rejected' ? 'rejected' : outcome === 'cancelled' ? 'cancelled' : 'failed');
   story(`outcome: ${outcome}`);

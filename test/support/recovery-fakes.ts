@@ -4,6 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import type { Activities } from '../../src/activities/index.js';
 import type { NotificationRequest } from '../../src/activities/notifications.js';
+import type { QuarantineRequest } from '../../src/activities/quarantine.js';
 import type { FailoverSettings, RecoverySettings } from '../../src/activities/settings.js';
 import type { CheckName, CheckResult, Side } from '../../src/checks/types.js';
 import type { ConnectionResponse, ConnectionStatus, JobResponse } from '../../src/integrations/airbyte/api-types.js';
@@ -58,7 +59,9 @@ const result = (check: CheckName, side: Side, healthy: boolean, details?: CheckR
   checkedAt: '2026-12-04T00:00:00Z',
 });
 
-export function recoveryFakes(opts: { primaryHealthyFromCheck?: number; backupFit?: boolean } = {}) {
+export function recoveryFakes(
+  opts: { primaryHealthyFromCheck?: number; backupFit?: boolean; backupClean?: boolean } = {},
+) {
   const calls = {
     primaryChecks: 0,
     rotations: [] as string[],
@@ -67,6 +70,7 @@ export function recoveryFakes(opts: { primaryHealthyFromCheck?: number; backupFi
     dumps: [] as string[],
     reliefs: 0,
     schemaRefreshes: 0,
+    quarantines: [] as QuarantineRequest[],
   };
   const notices: NotificationRequest[] = [];
   const statuses: Record<Side, ConnectionStatus> = { primary: 'active', backup: 'inactive' };
@@ -147,7 +151,31 @@ export function recoveryFakes(opts: { primaryHealthyFromCheck?: number; backupFi
       });
     },
     cancelSyncJob: (_s, jobId) => Promise.resolve({ ...(jobs.get(jobId) as JobResponse), status: 'cancelled' }),
-    validateBackup: () => Promise.resolve({ bucket: 'b', day: 'd', streams: [], clean: true, problems: [] }),
+    validateBackup: () =>
+      Promise.resolve({
+        bucket: 'b',
+        day: 'd',
+        streams: [],
+        clean: opts.backupClean ?? true,
+        problems: opts.backupClean === false ? ['t1: 42.0 % null cells (limit 10 %)'] : [],
+      }),
+    quarantineProduction: (_s, req) => {
+      calls.quarantines.push(req);
+      const folder = `s3://quarantine/acode/${req.datePath}/${req.quarantineId}/`;
+      return Promise.resolve({
+        quarantineId: req.quarantineId,
+        source: 's3://production/origin=airbyte/database=bronze_acode/',
+        destination: folder,
+        manifest: `${folder}manifest.jsonl`,
+        objects: 2,
+        bytes: 20,
+        resumed: false,
+        copied: 2,
+        alreadyQuarantined: 0,
+        deleted: 2,
+        durationMs: 5,
+      });
+    },
     sendNotification: (_s, req) => {
       notices.push(req);
       return Promise.resolve([{ channel: 'slack', ok: true, attempts: 1 }]);

@@ -6,12 +6,17 @@ export async function* listAll(
   bucket: string,
   prefix: string,
   signal?: AbortSignal,
+  /** Start after this key (S3 lists in key order): to list a range of keys. */
+  startAfter?: string,
 ): AsyncGenerator<_Object> {
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }), {
-      ...(signal ? { abortSignal: signal } : {}),
-    });
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, StartAfter: startAfter }),
+      {
+        ...(signal ? { abortSignal: signal } : {}),
+      },
+    );
     yield* page.Contents ?? [];
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
