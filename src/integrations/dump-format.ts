@@ -20,21 +20,42 @@ export const sqlEpilogue = 'SET FOREIGN_KEY_CHECKS=1;\n';
 
 /** One multi-row INSERT; identifiers and values go through mysql2's escaping, never raw. */
 export function sqlInsert(table: string, columns: readonly string[], rows: readonly Cell[][]): string {
-  const values = rows.map((r) => `(${r.map((v) => mysql.escape(v)).join(',')})`).join(',\n');
-  return `INSERT INTO ${mysql.escapeId(table)} (${columns.map((c) => mysql.escapeId(c)).join(',')}) VALUES\n${values};\n`;
+  // Plain concatenation, not map/join: this runs for every row of a dump, and arrays per row cost.
+  let sql = `INSERT INTO ${mysql.escapeId(table)} (${columns.map((c) => mysql.escapeId(c)).join(',')}) VALUES\n`;
+  let first = true;
+  for (const row of rows) {
+    sql += first ? '(' : ',\n(';
+    first = false;
+    let sep = '';
+    for (const v of row) {
+      sql += sep + (typeof v === 'number' ? String(v) : mysql.escape(v));
+      sep = ',';
+    }
+    sql += ')';
+  }
+  return `${sql};\n`;
 }
 
 const csvNeedsQuotes = /[",\r\n]/;
 
 /** RFC 4180 field. NULL is an empty unquoted field; an empty string is "" so the two stay apart. */
 export function csvField(v: Cell): string {
+  if (typeof v === 'number') return String(v);
   if (v === null) return '';
   const s = v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? v.toString('base64') : String(v);
   if (s === '') return '""';
   return csvNeedsQuotes.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-export const csvLine = (cells: readonly Cell[]): string => `${cells.map(csvField).join(',')}\r\n`;
+export function csvLine(cells: readonly Cell[]): string {
+  let line = '';
+  let sep = '';
+  for (const v of cells) {
+    line += sep + csvField(v);
+    sep = ',';
+  }
+  return `${line}\r\n`;
+}
 
 /** Parses RFC 4180 text back into rows (used to verify what was written, and by tests). */
 export function parseCsv(text: string): (string | null)[][] {

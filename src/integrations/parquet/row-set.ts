@@ -5,29 +5,38 @@
 const FNV_OFFSET_A = 0x811c9dc5;
 const FNV_OFFSET_B = 0x01000193 ^ 0x5bd1e995;
 
-/** Two independent 32-bit FNV-1a style hashes of a string: a 64-bit fingerprint. */
-function fingerprint(s: string): [number, number] {
-  let a = FNV_OFFSET_A;
-  let b = FNV_OFFSET_B;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-    b ^= b >>> 13;
-  }
-  // Keep (0,0) for the empty slot.
-  return [a >>> 0 || 1, b >>> 0];
-}
-
 export class RowFingerprintSet {
   private hi = new Uint32Array(1024);
   private lo = new Uint32Array(1024);
   private size = 0;
+  /** Two independent 32-bit FNV-1a style hashes of the row being added: a 64-bit fingerprint. */
+  private a = FNV_OFFSET_A;
+  private b = FNV_OFFSET_B;
 
-  /** Adds the row's key; returns false when an equal key was already there (a duplicate). */
-  add(key: string): boolean {
+  /**
+   * Adds a row part by part (then endRow): the fingerprint of parts p1, p2... is the one of the
+   * string p1 + p2 + ..., without building that string (validation hashes every row of a backup).
+   */
+  hashPart(part: string): void {
+    let { a, b } = this;
+    for (let i = 0; i < part.length; i++) {
+      const c = part.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 13;
+    }
+    this.a = a;
+    this.b = b;
+  }
+
+  /** Ends the row whose parts were hashed; returns false when an equal row was already there (a duplicate). */
+  endRow(): boolean {
     if ((this.size + 1) * 4 > this.hi.length * 3) this.grow();
-    const [h, l] = fingerprint(key);
+    // Keep (0,0) for the empty slot.
+    const h = this.a >>> 0 || 1;
+    const l = this.b >>> 0;
+    this.a = FNV_OFFSET_A;
+    this.b = FNV_OFFSET_B;
     return this.insert(h, l);
   }
 

@@ -10,7 +10,7 @@ import type { RowFingerprintSet } from './row-set.js';
 import { s3AsyncBuffer } from './s3-buffer.js';
 
 /** Node's native zlib for GZIP (the backup codec) is several times faster than the pure-JS one. */
-const compressors: Compressors = {
+export const compressors: Compressors = {
   ...jsCompressors,
   GZIP: (input: Uint8Array) => new Uint8Array(gunzipSync(input)),
 };
@@ -32,10 +32,11 @@ export interface ParquetFileReport {
 const isAirbyteColumn = (name: string): boolean => name.startsWith('_airbyte_');
 
 function cellKey(v: unknown): string {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return '\u0000';
   if (typeof v === 'bigint') return `${v}n`;
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  // The instant, not toISOString(): the same equality at a fraction of the cost, on every date cell.
+  if (v instanceof Date) return `${v.getTime()}d`;
   return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
 }
 
@@ -74,13 +75,13 @@ export async function inspectParquet(
         rowEnd: end,
         onComplete: (rows: unknown[][]) => {
           for (const row of rows) {
-            let key = '';
             for (const i of dataIdx) {
               const v = row[i];
               if (v === null || v === undefined) report.nullCells += 1;
-              key += `${cellKey(v)}\u0001`;
+              seen.hashPart(cellKey(v));
+              seen.hashPart('\u0001');
             }
-            if (!seen.add(key)) report.duplicateRows += 1;
+            if (!seen.endRow()) report.duplicateRows += 1;
           }
           report.rows += rows.length;
         },

@@ -43,14 +43,14 @@ export interface SyncResult {
 const pageSize = 10_000;
 const rowsPerFile = 100_000;
 
-interface ColumnInfo {
+export interface ColumnInfo {
   name: string;
   dataType: string;
   nullable: boolean;
 }
 
 /** MySQL column type -> Parquet schema element, as Airbyte's JSON-schema -> Parquet mapping does. */
-function parquetElement(col: ColumnInfo): SchemaElement {
+export function parquetElement(col: ColumnInfo): SchemaElement {
   const repetition_type = col.nullable ? 'OPTIONAL' : 'REQUIRED';
   switch (col.dataType) {
     case 'tinyint':
