@@ -1,43 +1,114 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckName, CheckResult, CheckStatus, DetailValue, Side } from '../src/checks/types.js';
 import { shouldAlert } from '../src/decisions/alert-noise.js';
-import { assessBackup, decideHealthAction, type HealthAction } from '../src/decisions/health-decision.js';
+import {
+  assessBackup,
+  decideHealthAction,
+  primaryHealthy,
+  runningOnBackup,
+  type HealthAction,
+} from '../src/decisions/health-decision.js';
 import { backoffWithJitter, chooseStrategy, type RecoveryStrategy } from '../src/decisions/recovery-strategy.js';
 import type { FailureType } from '../src/decisions/failure-classification.js';
 
 describe('decideHealthAction (the seed decision matrix)', () => {
-  const cases: [string, { primaryHealthy: boolean; backupFit: boolean; consecutiveFailures: number }, HealthAction][] =
+  const cases: [
+    string,
+    { primaryHealthy: boolean; backupFit: boolean; consecutiveFailures: number; onBackup?: boolean },
+    HealthAction,
+  ][] = [
+    ['all healthy', { primaryHealthy: true, backupFit: true, consecutiveFailures: 0 }, 'all_systems_healthy'],
     [
-      ['all healthy', { primaryHealthy: true, backupFit: true, consecutiveFailures: 0 }, 'all_systems_healthy'],
-      [
-        'healthy primary, unfit backup',
-        { primaryHealthy: true, backupFit: false, consecutiveFailures: 0 },
-        'all_systems_healthy',
-      ],
-      ['first failure', { primaryHealthy: false, backupFit: true, consecutiveFailures: 1 }, 'warning_alert'],
-      [
-        'below threshold, backup unfit',
-        { primaryHealthy: false, backupFit: false, consecutiveFailures: 2 },
-        'warning_alert',
-      ],
-      [
-        'at threshold, backup fit',
-        { primaryHealthy: false, backupFit: true, consecutiveFailures: 3 },
-        'trigger_backup_failover',
-      ],
-      [
-        'at threshold, backup unfit',
-        { primaryHealthy: false, backupFit: false, consecutiveFailures: 3 },
-        'emergency_alert',
-      ],
-      [
-        'far past threshold',
-        { primaryHealthy: false, backupFit: true, consecutiveFailures: 9 },
-        'trigger_backup_failover',
-      ],
-    ];
+      'healthy primary, unfit backup',
+      { primaryHealthy: true, backupFit: false, consecutiveFailures: 0 },
+      'all_systems_healthy',
+    ],
+    ['first failure', { primaryHealthy: false, backupFit: true, consecutiveFailures: 1 }, 'warning_alert'],
+    [
+      'below threshold, backup unfit',
+      { primaryHealthy: false, backupFit: false, consecutiveFailures: 2 },
+      'warning_alert',
+    ],
+    [
+      'at threshold, backup fit',
+      { primaryHealthy: false, backupFit: true, consecutiveFailures: 3 },
+      'trigger_backup_failover',
+    ],
+    [
+      'at threshold, backup unfit',
+      { primaryHealthy: false, backupFit: false, consecutiveFailures: 3 },
+      'emergency_alert',
+    ],
+    [
+      'far past threshold',
+      { primaryHealthy: false, backupFit: true, consecutiveFailures: 9 },
+      'trigger_backup_failover',
+    ],
+    [
+      'on the backup, primary still down',
+      { primaryHealthy: false, backupFit: true, consecutiveFailures: 9, onBackup: true },
+      'running_on_backup',
+    ],
+    [
+      'on the backup, primary healthy again',
+      { primaryHealthy: true, backupFit: true, consecutiveFailures: 0, onBackup: true },
+      'primary_ready_for_return',
+    ],
+    [
+      'on the backup, the backup fails',
+      { primaryHealthy: false, backupFit: false, consecutiveFailures: 9, onBackup: true },
+      'emergency_alert',
+    ],
+    [
+      'on the backup, the backup fails while the primary is healthy',
+      { primaryHealthy: true, backupFit: false, consecutiveFailures: 0, onBackup: true },
+      'emergency_alert',
+    ],
+  ];
   it.each(cases)('%s', (_name, input, expected) => {
-    expect(decideHealthAction({ ...input, threshold: 3 })).toBe(expected);
+    expect(decideHealthAction({ onBackup: false, ...input, threshold: 3 })).toBe(expected);
+  });
+});
+
+describe('running on the backup', () => {
+  const connection = (side: Side, status: string): CheckResult =>
+    r('airbyte_connection', side, status === 'active' || side === 'backup' ? 'healthy' : 'unhealthy', {
+      connection_status: status,
+    });
+  it.each<[string, string, string, boolean]>([
+    ['normal operation', 'active', 'inactive', false],
+    ['after a failover', 'inactive', 'active', true],
+    ['both inactive (someone paused everything)', 'inactive', 'inactive', false],
+    ['both active', 'active', 'active', false],
+  ])('%s: primary %s, backup %s -> %s', (_name, primary, backup, expected) => {
+    expect(runningOnBackup([connection('primary', primary), connection('backup', backup)])).toBe(expected);
+  });
+
+  it.each<[string, CheckResult[], boolean, boolean]>([
+    [
+      'the switched-off connection and an idle production prefix do not count on the backup',
+      [
+        connection('primary', 'inactive'),
+        r('s3_uploads', 'primary', 'unhealthy'),
+        r('mysql_connectivity', 'primary', 'healthy'),
+      ],
+      true,
+      true,
+    ],
+    [
+      'they do count in normal operation',
+      [connection('primary', 'inactive'), r('mysql_connectivity', 'primary', 'healthy')],
+      false,
+      false,
+    ],
+    [
+      'a primary that does not answer counts either way',
+      [connection('primary', 'inactive'), r('mysql_connectivity', 'primary', 'unhealthy')],
+      true,
+      false,
+    ],
+  ])('%s', (_name, results, onBackup, expected) => {
+    expect(primaryHealthy(results, onBackup)).toBe(expected);
   });
 });
 
@@ -129,7 +200,8 @@ describe('chooseStrategy (escalation first, then the seed table)', () => {
     ['network_partition', 2, 'retry_primary_with_backoff'],
     ['authentication_failed', 1, 'rotate_credentials_and_retry'],
     ['schema_change_detected', 1, 'refresh_schema_and_retry'],
-    ['data_corruption', 1, 'activate_backup_immediately'],
+    ['data_corruption', 1, 'quarantine_and_restore'],
+    ['data_corruption', 4, 'quarantine_and_restore'],
     ['mysql_server_down', 1, 'retry_primary_with_backoff'],
     ['mysql_server_down', 2, 'retry_primary_with_backoff'],
     ['mysql_server_down', 3, 'activate_backup_immediately'],
@@ -142,6 +214,7 @@ describe('chooseStrategy (escalation first, then the seed table)', () => {
     ['authentication_failed', 5, 'emergency_manual_intervention'],
     ['mysql_server_down', 5, 'emergency_manual_intervention'],
     ['connection_timeout', 7, 'emergency_manual_intervention'],
+    ['data_corruption', 5, 'emergency_manual_intervention'],
   ];
   it.each(cases)('%s after %i failures -> %s', (type, n, expected) => {
     expect(chooseStrategy(type, n, esc).strategy).toBe(expected);

@@ -51,9 +51,10 @@ function fakes(world: World) {
       ...(r.check === 'backup_replication'
         ? {
             details: {
-              io_running: 'Connecting',
+              // The replica's IO thread follows the primary.
+              io_running: world.primaryUp ? 'Yes' : 'Connecting',
               sql_running: up ? 'Yes' : 'No',
-              last_io_errno: 2003,
+              last_io_errno: world.primaryUp ? 0 : 2003,
               last_sql_errno: 0,
             },
           }
@@ -163,4 +164,37 @@ describe('healthMonitoring', () => {
     expect(timers).toEqual([20_000]);
     expect(f.signals).toEqual([]);
   });
+
+  it.each<[string, boolean, string, string]>([
+    ['primary still down', false, 'running_on_backup', 'Running on the backup'],
+    ['primary healthy again', true, 'primary_ready_for_return', 'Primary healthy again: ready for the return'],
+  ])(
+    'on the backup after a failover, %s: no re-checks, no recovery signal, one notice',
+    async (_name, primaryUp, action, title) => {
+      const f = fakes({ primaryUp, backupUp: true });
+      const original = f.activities.runChecks;
+      f.activities.runChecks = async (s, r) => [
+        ...((await original?.(s, r)) ?? []),
+        ...(['primary', 'backup'] as const).map((side): CheckResult => ({
+          check: 'airbyte_connection',
+          side,
+          target: 'fake',
+          status: side === 'primary' ? 'unhealthy' : 'healthy',
+          value: 0,
+          unit: 'ratio',
+          warnThreshold: null,
+          failThreshold: null,
+          details: { connection_status: side === 'primary' ? 'inactive' : 'active' },
+          durationMs: 1,
+          checkedAt: '2026-12-04T00:00:00Z',
+        })),
+      ];
+      const { result, timers } = await tick(f, true);
+      expect(result).toMatchObject({ action, rechecks: 0 });
+      expect(timers).toEqual([]);
+      expect(f.signals).toEqual([]);
+      expect(f.notices.map((n) => n.notice.title)).toEqual([title]);
+      expect(f.notices[0]?.notice.nextSteps.join()).toContain('acode-guardian failback acode');
+    },
+  );
 });

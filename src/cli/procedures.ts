@@ -1,11 +1,14 @@
-// `failover <system>` and `emergency <system>`: an operator starts a procedure by hand, the same
-// workflow the auto-recovery runs as a child. One run per system and procedure at a time: its id is
-// stable while it runs, so a second command points at the running one instead of starting another.
+// `failover | failback | emergency | quarantine <system>`: an operator starts a procedure by hand
+// (failover, emergency and the data-corruption recovery are the workflows the auto-recovery runs as
+// children; failback returns to the primary).
+// One run per system and procedure at a time: its id is stable while it runs, so a second command
+// points at the running one instead of starting another.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
 import { findSystem } from '../config/load.js';
 import type { GuardianConfig } from '../config/schema.js';
 import { backupFailover } from '../workflows/backup-failover.js';
+import { dataCorruptionRecovery } from '../workflows/data-corruption-recovery.js';
 import {
   operatorWorkflowId,
   searchAttributeKeys,
@@ -13,6 +16,7 @@ import {
   type OperatorProcedure,
 } from '../workflows/definitions.js';
 import { emergencyProcedure } from '../workflows/emergency-procedure.js';
+import { returnToPrimary } from '../workflows/return-to-primary.js';
 import { humanDecision, output, runLink, withTemporal } from './context.js';
 
 interface Opts {
@@ -21,6 +25,7 @@ interface Opts {
   by?: string;
   reason?: string;
   wait?: boolean;
+  quarantineOnly?: boolean;
 }
 
 interface RunRequest extends HumanDecision {
@@ -54,6 +59,18 @@ const failover: Procedure<Awaited<ReturnType<typeof backupFailover>>> = {
   }),
 };
 
+const failback: Procedure<Awaited<ReturnType<typeof returnToPrimary>>> = {
+  start: (client, config, r) =>
+    client.workflow.start(returnToPrimary, {
+      ...startOptions(config, r),
+      args: [{ systemId: r.systemId, reason: r.reason, by: r.by }],
+    }),
+  describe: (r) => ({
+    lines: [`return to the primary ${r.status}${r.error ? `: ${r.error}` : ''}`, ...r.steps],
+    ok: r.status === 'succeeded',
+  }),
+};
+
 const emergency: Procedure<Awaited<ReturnType<typeof emergencyProcedure>>> = {
   start: (client, config, r) =>
     client.workflow.start(emergencyProcedure, {
@@ -62,6 +79,23 @@ const emergency: Procedure<Awaited<ReturnType<typeof emergencyProcedure>>> = {
     }),
   describe: (r) => ({ lines: [`emergency dump from the ${r.source}`, ...r.story], ok: true }),
 };
+
+const dataRecovery = (quarantineOnly: boolean): Procedure<Awaited<ReturnType<typeof dataCorruptionRecovery>>> => ({
+  start: (client, config, r) =>
+    client.workflow.start(dataCorruptionRecovery, {
+      ...startOptions(config, r),
+      args: [{ systemId: r.systemId, reason: r.reason, by: r.by, quarantineOnly }],
+    }),
+  describe: (r) => ({
+    lines: [
+      `data-corruption recovery: ${r.outcome}`,
+      `quarantine: ${r.quarantine.objects} objects (${r.quarantine.bytes} bytes) -> ${r.quarantine.destination}`,
+      `manifest: ${r.quarantine.manifest}`,
+      ...r.story,
+    ],
+    ok: r.outcome === 'restored' || r.outcome === 'quarantined',
+  }),
+});
 
 async function run<Result>(kind: OperatorProcedure, procedure: Procedure<Result>, systemId: string, o: Opts) {
   return withTemporal(o.config, async (client, config) => {
@@ -106,9 +140,27 @@ export function registerProcedureCommands(program: Command): void {
 
   common(
     program
+      .command('failback')
+      .description(
+        'return to the primary after a failover: only if its checks pass; primary connection on, backup off, sync, confirm fresh data',
+      ),
+  ).action((systemId: string, o: Opts) => run('failback', failback, systemId, o));
+
+  common(
+    program
       .command('emergency')
       .description(
         'run the emergency procedure: dump the last days of every table (primary, else replica) as gzip SQL and CSV to the emergency bucket',
       ),
   ).action((systemId: string, o: Opts) => run('emergency', emergency, systemId, o));
+
+  common(
+    program
+      .command('quarantine')
+      .description(
+        'data-corruption recovery: move the production data into the quarantine bucket (manifest first, every copy verified before its original is deleted), validate the backup, restore it if clean, else alert critically',
+      ),
+  )
+    .option('--quarantine-only', 'only move the production data into quarantine: no backup validation, no restore')
+    .action((systemId: string, o: Opts) => run('quarantine', dataRecovery(o.quarantineOnly ?? false), systemId, o));
 }

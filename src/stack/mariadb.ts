@@ -177,7 +177,9 @@ export async function waitForReplicaIo(connected: boolean, timeoutMs = 30_000): 
       const [[row]] = await replica.query<mysql.RowDataPacket[]>('SHOW SLAVE STATUS');
       if ((String(row?.Slave_IO_Running) === 'Yes') === connected) return;
       if (Date.now() > deadline)
-        throw new Error(`the replica IO thread did not ${connected ? 'reconnect' : 'disconnect'} within ${timeoutMs} ms`);
+        throw new Error(
+          `the replica IO thread did not ${connected ? 'reconnect' : 'disconnect'} within ${timeoutMs} ms`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {

@@ -4,6 +4,7 @@
 // notify. If a step fails after the primary was deactivated, the previous connection statuses are
 // restored, so no connection is left inactive silently, and the notification says so.
 import { ApplicationFailure, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { connectionStatuses, restoreConnections } from './connections.js';
 import { syncToEnd } from './sync-job.js';
 import type { Activities } from '../activities/index.js';
 import type { BackupValidation } from '../activities/backup-validation.js';
@@ -46,10 +47,7 @@ export async function backupFailover(input: BackupFailoverInput): Promise<Backup
   const steps: string[] = [];
   const step = (s: string): void => void steps.push(`${new Date().toISOString()} ${s}`);
 
-  const before = {
-    primary: (await api.getAirbyteConnection(systemId, 'primary')).status,
-    backup: (await api.getAirbyteConnection(systemId, 'backup')).status,
-  };
+  const before = await connectionStatuses(systemId);
   let primaryDeactivated = false;
 
   try {
@@ -118,10 +116,8 @@ export async function backupFailover(input: BackupFailoverInput): Promise<Backup
     let compensated = false;
     if (primaryDeactivated) {
       // Put both connections back as they were: a failed failover must not leave the pipeline without a connection.
-      await api.setAirbyteConnectionStatus(systemId, 'backup', before.backup === 'active' ? 'active' : 'inactive');
-      await api.setAirbyteConnectionStatus(systemId, 'primary', before.primary === 'active' ? 'active' : 'inactive');
+      step(await restoreConnections(systemId, before));
       compensated = true;
-      step(`connection statuses restored: primary ${before.primary}, backup ${before.backup}`);
     }
     await api.sendNotification(systemId, {
       notice: {
