@@ -22,7 +22,7 @@ import type { GuardianConfig } from '../src/config/schema.js';
 import { loopbackOnlyVar } from '../src/integrations/loopback.js';
 import { listAll } from '../src/integrations/s3/list.js';
 import { deleteKeys } from '../src/integrations/s3/objects.js';
-import { acodeSchemaSql, dailyTable } from '../src/stack/acode-data.js';
+import { acodeSchemaSql, cities, dailyTable } from '../src/stack/acode-data.js';
 import { mariaInstance, rootConnection } from '../src/stack/mariadb.js';
 import { localConfigPath } from '../src/stack/paths.js';
 import { loadStackSecretsIntoEnv } from '../src/stack/secrets.js';
@@ -113,18 +113,8 @@ async function child(rows: number): Promise<void> {
 
 // ---- parent --------------------------------------------------------------------------------------
 
-const cityPairs = [
-  ['SP', 'São Paulo'],
-  ['SP', 'Campinas'],
-  ['RJ', 'Rio de Janeiro'],
-  ['MG', 'Belo Horizonte'],
-  ['PR', 'Curitiba'],
-  ['RS', 'Porto Alegre'],
-  ['BA', 'Salvador'],
-  ['PE', 'Recife'],
-];
 const elt = (i: number): string =>
-  `ELT(1 + seq % ${cityPairs.length}, ${cityPairs.map((p) => `'${p[i] ?? ''}'`).join(', ')})`;
+  `ELT(1 + seq % ${cities.length}, ${cities.map((p) => `'${p[i] ?? ''}'`).join(', ')})`;
 
 /** Rows from ids `from`..`to` built by the server from a SEQUENCE table: 500 stores, processed within the last 6 days. */
 const fillSql = (from: number, to: number): string => `

@@ -55,7 +55,8 @@ function prng(seed: number): () => number {
   };
 }
 
-const cities = [
+/** State and city of the generated stores (also used by the dump benchmark's SQL generator). */
+export const cities = [
   ['SP', 'São Paulo'],
   ['SP', 'Campinas'],
   ['RJ', 'Rio de Janeiro'],
