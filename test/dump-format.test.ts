@@ -1,5 +1,36 @@
+import mysql from 'mysql2';
 import { describe, expect, it } from 'vitest';
-import { csvField, csvLine, parseCsv, sqlInsert } from '../src/integrations/dump-format.js';
+import { columnKind, DumpEncoder, parseCsv, type DumpColumn, type RawCell } from '../src/integrations/dump-format.js';
+
+const { Types, Charsets } = mysql;
+/** Column definitions as the server sends them: numbers and dates carry the binary charset too. */
+const utf8mb4 = 224;
+const text = (name: string): DumpColumn => ({ name, columnType: Types.VAR_STRING, characterSet: utf8mb4 });
+const integer = (name: string): DumpColumn => ({ name, columnType: Types.LONGLONG, characterSet: Charsets.BINARY });
+
+/** Cells as the text protocol carries them: bytes, or null for NULL. */
+const cell = (v: string | null): RawCell => (v === null ? null : Buffer.from(v, 'utf8'));
+
+function encode(columns: DumpColumn[], rows: (string | null)[][]): { sql: string; csv: string } {
+  const encoder = new DumpEncoder('t', columns);
+  for (const r of rows) encoder.row(r.map(cell));
+  encoder.end();
+  return { sql: encoder.sql.take().toString('utf8'), csv: encoder.csv.take().toString('utf8') };
+}
+
+describe('column kinds, from the result column definitions', () => {
+  it.each([
+    ['BIGINT', integer('c'), 'number'],
+    ['DECIMAL', { name: 'c', columnType: Types.NEWDECIMAL, characterSet: Charsets.BINARY }, 'number'],
+    ['DATETIME', { name: 'c', columnType: Types.DATETIME, characterSet: Charsets.BINARY }, 'text'],
+    ['DATE', { name: 'c', columnType: Types.DATE, characterSet: Charsets.BINARY }, 'text'],
+    ['VARCHAR', text('c'), 'text'],
+    ['BLOB', { name: 'c', columnType: Types.BLOB, characterSet: Charsets.BINARY }, 'binary'],
+    ['TEXT', { name: 'c', columnType: Types.BLOB, characterSet: utf8mb4 }, 'text'],
+  ] as const)('%s', (_n, column, kind) => {
+    expect(columnKind(column)).toBe(kind);
+  });
+});
 
 describe('CSV (RFC 4180)', () => {
   it.each([
@@ -10,36 +41,64 @@ describe('CSV (RFC 4180)', () => {
     ['carriage return', 'a\r\nb', '"a\r\nb"'],
     ['empty string', '', '""'],
     ['null', null, ''],
-    ['number', 12.5, '12.5'],
     ['accents', 'São Paulo', 'São Paulo'],
   ])('%s', (_n, value, expected) => {
-    expect(csvField(value)).toBe(expected);
+    expect(encode([text('c')], [[value]]).csv).toBe(`c\r\n${expected}\r\n`);
+  });
+
+  it('writes numbers and dates as the server sends them', () => {
+    const columns = [
+      { name: 'n', columnType: Types.NEWDECIMAL, characterSet: Charsets.BINARY },
+      { name: 'd', columnType: Types.DATETIME, characterSet: Charsets.BINARY },
+    ];
+    expect(encode(columns, [['12.50', '2026-12-04 10:15:00']]).csv).toBe('n,d\r\n12.50,2026-12-04 10:15:00\r\n');
   });
 
   it('parses back what it writes, keeping NULL and empty apart', () => {
     const rows = [
-      ['id', 'name', 'note'],
       ['1', 'a,b', null],
       ['2', '', 'line1\r\nline2 "q"'],
     ];
-    const text = rows.map((r) => csvLine(r)).join('');
-    expect(text.endsWith('\r\n')).toBe(true);
-    expect(parseCsv(text)).toEqual(rows);
+    const { csv } = encode([integer('id'), text('name'), text('note')], rows);
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(parseCsv(csv)).toEqual([['id', 'name', 'note'], ...rows]);
   });
 });
 
 describe('SQL inserts', () => {
   it('escapes values and identifiers, never trusting the data', () => {
-    expect(
-      sqlInsert(
-        't',
-        ['id', 'name'],
-        [
-          [1, "O'Brien"],
-          [2, null],
-          [3, 'x\\y; DROP TABLE t; --'],
-        ],
-      ),
-    ).toBe("INSERT INTO `t` (`id`,`name`) VALUES\n(1,'O\\'Brien'),\n(2,NULL),\n(3,'x\\\\y; DROP TABLE t; --');\n");
+    const rows = [
+      ['1', "O'Brien"],
+      ['2', null],
+      ['3', 'x\\y; DROP TABLE t; --'],
+      ['4', '\0\b\t\n\r\x1a"'],
+    ];
+    expect(encode([integer('id'), text('name')], rows).sql).toBe(
+      "INSERT INTO `t` (`id`,`name`) VALUES\n(1,'O\\'Brien'),\n(2,NULL),\n(3,'x\\\\y; DROP TABLE t; --'),\n" +
+        "(4,'\\0\\b\\t\\n\\r\\Z\\\"');\n",
+    );
+  });
+
+  it('escapes as mysql2 does, byte for byte', () => {
+    const value = 'a\'b"c\\d\0e\nf\rg\x1ah\bi\tj São';
+    expect(encode([text('c')], [[value]]).sql).toBe(`INSERT INTO \`t\` (\`c\`) VALUES\n(${mysql.escape(value)});\n`);
+  });
+
+  it('writes binary as hex in SQL and base64 in CSV, empty apart from NULL', () => {
+    const encoder = new DumpEncoder('t', [{ name: 'b', columnType: Types.BLOB, characterSet: Charsets.BINARY }]);
+    for (const v of [Buffer.from([0x00, 0xff, 0x27]), Buffer.alloc(0), null]) encoder.row([v]);
+    encoder.end();
+    expect(encoder.sql.take().toString()).toBe("INSERT INTO `t` (`b`) VALUES\n(X'00ff27'),\n(X''),\n(NULL);\n");
+    expect(encoder.csv.take().toString()).toBe('b\r\nAP8n\r\n""\r\n\r\n');
+  });
+
+  it('starts a new INSERT once one holds a megabyte', () => {
+    const long = 'x'.repeat(100_000);
+    const { sql } = encode(
+      [text('c')],
+      Array.from({ length: 25 }, () => [long]),
+    );
+    expect(sql.match(/^INSERT INTO/gm)).toHaveLength(3);
+    expect(sql.endsWith(');\n')).toBe(true);
   });
 });

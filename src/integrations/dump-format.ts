@@ -1,8 +1,43 @@
 // Encoders of the emergency dump: SQL that `mariadb` / `mysql` can load (schema plus multi-row
-// INSERTs, values escaped by mysql2) and CSV per RFC 4180 (header row, CRLF, quotes doubled).
-import mysql from 'mysql2';
+// INSERTs, values escaped as mysql2 and mariadb-dump escape them) and CSV per RFC 4180 (header
+// row, CRLF, quotes doubled). Rows are encoded from the bytes the server sends (mysql2's
+// `typeCast: false`), both files in one pass over each cell: building a JS string, number or Date
+// per cell, then escaping and encoding it back to bytes twice, cost more than reading the rows.
+// Text arrives in the connection's character set, utf8mb4 (mysql2's default), which the SQL file
+// declares and CSV readers expect; dates stay the server's text, as mariadb-dump writes them.
+import mysql, { type FieldPacket } from 'mysql2';
 
-export type Cell = string | number | bigint | boolean | null | Date | Buffer;
+/** A cell as the text protocol carries it: its bytes (numbers and dates as the server writes them), or null for NULL. */
+export type RawCell = Buffer | null;
+
+/** What the encoders need of a result column: mysql2's column definition. */
+export type DumpColumn = Pick<FieldPacket, 'name' | 'columnType' | 'characterSet'>;
+
+/** Numbers go unquoted; text is escaped (SQL) or quoted when needed (CSV); binary is X'hex' (SQL) and base64 (CSV). */
+export type ColumnKind = 'number' | 'text' | 'binary';
+
+const { Types, Charsets } = mysql;
+const numberTypes = new Set([
+  Types.TINY,
+  Types.SHORT,
+  Types.LONG,
+  Types.INT24,
+  Types.LONGLONG,
+  Types.YEAR,
+  Types.FLOAT,
+  Types.DOUBLE,
+  Types.DECIMAL,
+  Types.NEWDECIMAL,
+]);
+/** Sent as ASCII text although their column definitions carry the binary charset. */
+const textTypes = new Set([Types.DATE, Types.NEWDATE, Types.DATETIME, Types.TIMESTAMP, Types.TIME, Types.JSON]);
+
+export function columnKind(column: DumpColumn): ColumnKind {
+  const type = column.columnType ?? -1;
+  if (numberTypes.has(type)) return 'number';
+  if (textTypes.has(type) || column.characterSet !== Charsets.BINARY) return 'text';
+  return 'binary';
+}
 
 /** Header of a SQL dump file: the session settings a loader needs, then the table's schema. */
 export function sqlPreamble(table: string, createStatement: string, source: string): string {
@@ -18,43 +53,225 @@ export function sqlPreamble(table: string, createStatement: string, source: stri
 
 export const sqlEpilogue = 'SET FOREIGN_KEY_CHECKS=1;\n';
 
-/** One multi-row INSERT; identifiers and values go through mysql2's escaping, never raw. */
-export function sqlInsert(table: string, columns: readonly string[], rows: readonly Cell[][]): string {
-  // Plain concatenation, not map/join: this runs for every row of a dump, and arrays per row cost.
-  let sql = `INSERT INTO ${mysql.escapeId(table)} (${columns.map((c) => mysql.escapeId(c)).join(',')}) VALUES\n`;
-  let first = true;
-  for (const row of rows) {
-    sql += first ? '(' : ',\n(';
-    first = false;
-    let sep = '';
-    for (const v of row) {
-      sql += sep + (typeof v === 'number' ? String(v) : mysql.escape(v));
-      sep = ',';
+/**
+ * An INSERT is closed once it holds this many bytes, as mariadb-dump does at its default
+ * net_buffer_length: few statements, each far below a loader's max_allowed_packet.
+ */
+const maxInsertBytes = 1024 * 1024;
+
+// Bytes that need care, flagged per format so one scan of a cell serves both. All are ASCII, and
+// UTF-8 never uses ASCII bytes inside a multi-byte character, so scanning bytes is safe.
+const sqlEscaped = 1;
+const csvQuoted = 2;
+const byteFlags = new Uint8Array(256);
+/** The letter after the backslash in SQL, as mysql2's escape writes it. */
+const sqlEscapeLetter = new Uint8Array(256);
+for (const [byte, letter] of [
+  [0x00, '0'],
+  [0x08, 'b'],
+  [0x09, 't'],
+  [0x0a, 'n'],
+  [0x0d, 'r'],
+  [0x1a, 'Z'],
+  [0x22, '"'],
+  [0x27, "'"],
+  [0x5c, '\\'],
+] as const) {
+  byteFlags[byte] = sqlEscaped;
+  sqlEscapeLetter[byte] = letter.charCodeAt(0);
+}
+for (const c of '",\r\n') byteFlags[c.charCodeAt(0)] = (byteFlags[c.charCodeAt(0)] ?? 0) | csvQuoted;
+
+const quote = 0x22;
+const apostrophe = 0x27;
+const backslash = 0x5c;
+const comma = 0x2c;
+const closeParen = 0x29;
+const ascii = (s: string): Buffer => Buffer.from(s, 'latin1');
+const sqlNull = ascii('NULL');
+const sqlRowSeparator = ascii(',\n(');
+const sqlStatementEnd = ascii(';\n');
+const crlf = ascii('\r\n');
+const csvEmpty = ascii('""');
+
+/** Bytes of a file gathered before they go to its gzip stream: every write there is a trip to the thread pool. */
+const chunkBytes = 1024 * 1024;
+/** Room past `chunkBytes` for the row that fills a chunk, so it rarely has to grow. */
+const chunkHeadroom = 64 * 1024;
+
+/**
+ * Bytes of one file accumulated between writes to its gzip stream. `take` hands the bytes over and
+ * starts a fresh buffer: the stream keeps the chunk until it has compressed it. The encoder writes
+ * into `buf` directly in its per-byte loops (after `reserve`), where a call per byte would cost.
+ */
+class ByteSink {
+  buf = Buffer.allocUnsafe(chunkBytes + chunkHeadroom);
+  length = 0;
+
+  get full(): boolean {
+    return this.length >= chunkBytes;
+  }
+
+  /** Makes room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(bigger, 0, 0, this.length);
+    this.buf = bigger;
+  }
+
+  byte(b: number): void {
+    this.reserve(1);
+    this.buf[this.length++] = b;
+  }
+
+  bytes(src: Uint8Array): void {
+    const n = src.length;
+    this.reserve(n);
+    // A loop beats the native copy's call overhead for the short values most cells hold.
+    if (n < 32) for (let j = 0; j < n; j++) this.buf[this.length + j] = src[j] ?? 0;
+    else this.buf.set(src, this.length);
+    this.length += n;
+  }
+
+  ascii(s: string): void {
+    this.reserve(s.length);
+    this.length += this.buf.write(s, this.length, 'latin1');
+  }
+
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.length);
+    this.buf = Buffer.allocUnsafe(chunkBytes + chunkHeadroom);
+    this.length = 0;
+    return out;
+  }
+}
+
+/**
+ * Encodes the rows of one table into its SQL file (multi-row INSERTs) and its CSV file (a header
+ * row, then one line a row) at once. NULL is NULL in SQL and an empty unquoted CSV field; an empty
+ * string is '' and "" so the two stay apart.
+ */
+export class DumpEncoder {
+  readonly sql = new ByteSink();
+  readonly csv = new ByteSink();
+  private readonly kinds: ColumnKind[];
+  private readonly insertHead: Buffer;
+  /** Bytes of the open INSERT; 0 when none is open. */
+  private insertBytes = 0;
+
+  constructor(table: string, columns: readonly DumpColumn[]) {
+    this.kinds = columns.map(columnKind);
+    const names = columns.map((c) => mysql.escapeId(c.name)).join(',');
+    this.insertHead = Buffer.from(`INSERT INTO ${mysql.escapeId(table)} (${names}) VALUES\n(`, 'utf8');
+    columns.forEach((c, i) => {
+      if (i > 0) this.csv.byte(comma);
+      this.csvText(Buffer.from(c.name, 'utf8'));
+    });
+    this.csv.bytes(crlf);
+  }
+
+  row(cells: readonly RawCell[]): void {
+    const sql = this.sql;
+    const csv = this.csv;
+    const rowStart = sql.length;
+    sql.bytes(this.insertBytes === 0 ? this.insertHead : sqlRowSeparator);
+    for (let i = 0; i < cells.length; i++) {
+      if (i > 0) {
+        sql.byte(comma);
+        csv.byte(comma);
+      }
+      const cell = cells[i];
+      const kind = this.kinds[i];
+      if (cell === null || cell === undefined) sql.bytes(sqlNull);
+      else if (kind === 'number') this.copyPlain(cell, false);
+      else if (kind === 'binary') {
+        sql.ascii(`X'${cell.toString('hex')}'`);
+        csv.ascii(cell.length === 0 ? '""' : cell.toString('base64'));
+      } else if (cell.length === 0 || !this.copyPlain(cell, true)) {
+        this.sqlText(cell);
+        this.csvText(cell);
+      }
     }
-    sql += ')';
+    sql.byte(closeParen);
+    csv.bytes(crlf);
+    this.insertBytes += sql.length - rowStart;
+    if (this.insertBytes >= maxInsertBytes) this.end();
   }
-  return `${sql};\n`;
-}
 
-const csvNeedsQuotes = /[",\r\n]/;
-
-/** RFC 4180 field. NULL is an empty unquoted field; an empty string is "" so the two stay apart. */
-export function csvField(v: Cell): string {
-  if (typeof v === 'number') return String(v);
-  if (v === null) return '';
-  const s = v instanceof Date ? v.toISOString() : Buffer.isBuffer(v) ? v.toString('base64') : String(v);
-  if (s === '') return '""';
-  return csvNeedsQuotes.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
-export function csvLine(cells: readonly Cell[]): string {
-  let line = '';
-  let sep = '';
-  for (const v of cells) {
-    line += sep + csvField(v);
-    sep = ',';
+  /** True when a chunk of either file is ready: time to `take` both and write them. */
+  get full(): boolean {
+    return this.sql.full || this.csv.full;
   }
-  return `${line}\r\n`;
+
+  /** Closes the open INSERT, if any; call after the last row. */
+  end(): void {
+    if (this.insertBytes === 0) return;
+    this.sql.bytes(sqlStatementEnd);
+    this.insertBytes = 0;
+  }
+
+  /**
+   * The common case in one loop: a number, or a non-empty text cell with no byte that needs care
+   * (between apostrophes in SQL), copied into both files while it is scanned. Returns false,
+   * having written nothing, for text that needs escaping or quoting; numbers never do.
+   */
+  private copyPlain(cell: Buffer, apostrophes: boolean): boolean {
+    const n = cell.length;
+    const sql = this.sql;
+    const csv = this.csv;
+    sql.reserve(n + 2);
+    csv.reserve(n);
+    const sb = sql.buf;
+    const cb = csv.buf;
+    const sp = apostrophes ? sql.length + 1 : sql.length;
+    const cp = csv.length;
+    let flags = 0;
+    for (let j = 0; j < n; j++) {
+      const b = cell[j] ?? 0;
+      flags |= byteFlags[b] ?? 0;
+      sb[sp + j] = b;
+      cb[cp + j] = b;
+    }
+    if (flags !== 0) return false;
+    if (apostrophes) {
+      sb[sp - 1] = apostrophe;
+      sb[sp + n] = apostrophe;
+      sql.length = sp + n + 1;
+    } else sql.length = sp + n;
+    csv.length = cp + n;
+    return true;
+  }
+
+  /** Text between apostrophes, with mysql2's backslash escapes. */
+  private sqlText(cell: Buffer): void {
+    const sql = this.sql;
+    sql.byte(apostrophe);
+    for (let j = 0; j < cell.length; j++) {
+      const b = cell[j] ?? 0;
+      if ((byteFlags[b] ?? 0) & sqlEscaped) {
+        sql.byte(backslash);
+        sql.byte(sqlEscapeLetter[b] ?? 0);
+      } else sql.byte(b);
+    }
+    sql.byte(apostrophe);
+  }
+
+  /** An RFC 4180 field: quoted, quotes doubled, when it holds a quote, comma or line break; "" when empty. */
+  private csvText(cell: Buffer): void {
+    const csv = this.csv;
+    let flags = 0;
+    for (let j = 0; j < cell.length; j++) flags |= byteFlags[cell[j] ?? 0] ?? 0;
+    if (cell.length === 0) return csv.bytes(csvEmpty);
+    if ((flags & csvQuoted) === 0) return csv.bytes(cell);
+    csv.byte(quote);
+    for (let j = 0; j < cell.length; j++) {
+      const b = cell[j] ?? 0;
+      if (b === quote) csv.byte(quote);
+      csv.byte(b);
+    }
+    csv.byte(quote);
+  }
 }
 
 /** Parses RFC 4180 text back into rows (used to verify what was written, and by tests). */
