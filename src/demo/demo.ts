@@ -243,7 +243,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoReport> {
         '',
         `The recovery in the Temporal Web UI: ${report.recoveryLink}`,
         `Every run of the demo system:        ${ui}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(`AcodeSystem="${system.id}"`)}`,
-        `Its history from a terminal:         temporal workflow show --workflow-id ${recoveryId}`,
+        `Its history from a terminal:         .data/venv/bin/temporal workflow show --workflow-id ${recoveryId}`,
         `Messages the webhook sink received:  curl -s http://127.0.0.1:18080/__sink/requests`,
       ].join('\n'),
     );
