@@ -1,6 +1,7 @@
 import mysql from 'mysql2';
 import { describe, expect, it } from 'vitest';
-import { columnKind, DumpEncoder, parseCsv, type DumpColumn, type RawCell } from '../src/integrations/dump-format.js';
+import { columnKind, DumpEncoder, parseCsv, type DumpColumn } from '../src/integrations/dump-format.js';
+import { forEachCell, type RowBytes } from '../src/integrations/mysql-row-bytes.js';
 
 const { Types, Charsets } = mysql;
 /** Column definitions as the server sends them: numbers and dates carry the binary charset too. */
@@ -8,15 +9,61 @@ const utf8mb4 = 224;
 const text = (name: string): DumpColumn => ({ name, columnType: Types.VAR_STRING, characterSet: utf8mb4 });
 const integer = (name: string): DumpColumn => ({ name, columnType: Types.LONGLONG, characterSet: Charsets.BINARY });
 
-/** Cells as the text protocol carries them: bytes, or null for NULL. */
-const cell = (v: string | null): RawCell => (v === null ? null : Buffer.from(v, 'utf8'));
+/** A length-encoded integer of the MySQL protocol, in its shortest form unless `width` asks for more bytes. */
+function lengthBytes(n: number, width?: 1 | 3 | 4 | 9): Buffer {
+  const w = width ?? (n < 0xfb ? 1 : n < 0x10000 ? 3 : n < 0x1000000 ? 4 : 9);
+  const b = Buffer.alloc(w);
+  if (w === 1) b.writeUInt8(n, 0);
+  else if (w === 3) b.writeUInt16LE(n, b.writeUInt8(0xfc, 0));
+  else if (w === 4) b.writeUIntLE(n, b.writeUInt8(0xfd, 0), 3);
+  else b.writeBigUInt64LE(BigInt(n), b.writeUInt8(0xfe, 0));
+  return b;
+}
+
+/** A text-protocol row packet (values, or null for NULL), between bytes that are not part of it. */
+function textRow(cells: (string | Buffer | null)[], widths: (1 | 3 | 4 | 9 | undefined)[] = []): RowBytes {
+  const parts = cells.map((c, i) => {
+    if (c === null) return Buffer.from([0xfb]);
+    const bytes = typeof c === 'string' ? Buffer.from(c, 'utf8') : c;
+    return Buffer.concat([lengthBytes(bytes.length, widths[i]), bytes]);
+  });
+  const body = Buffer.concat(parts);
+  return { buf: Buffer.concat([Buffer.from('head'), body, Buffer.from('tail')]), start: 4, end: 4 + body.length };
+}
 
 function encode(columns: DumpColumn[], rows: (string | null)[][]): { sql: string; csv: string } {
   const encoder = new DumpEncoder('t', columns);
-  for (const r of rows) encoder.row(r.map(cell));
+  for (const r of rows) encoder.row(textRow(r));
   encoder.end();
   return { sql: encoder.sql.take().toString('utf8'), csv: encoder.csv.take().toString('utf8') };
 }
+
+describe('cells of a text-protocol row', () => {
+  const cellsOf = (row: RowBytes, columns: number): (string | null)[] => {
+    const out: (string | null)[] = [];
+    forEachCell(row, columns, (_i, buf, start, end) => out.push(start < 0 ? null : buf.toString('utf8', start, end)));
+    return out;
+  };
+
+  it.each([
+    ['one-byte lengths, NULL and empty', ['a', null, '', 'São'], []],
+    ['a 250-byte value (the longest one-byte length)', ['x'.repeat(250)], []],
+    ['a 251-byte value (0xfc, two bytes)', ['x'.repeat(251)], []],
+    ['a 70,000-byte value (0xfd, three bytes)', ['y'.repeat(70_000)], []],
+    ['an eight-byte length (0xfe)', ['z'.repeat(10), 'w'], [9, 4]],
+  ] as const)('%s', (_n, cells, widths) => {
+    expect(cellsOf(textRow([...cells], [...widths]), cells.length)).toEqual(cells);
+  });
+
+  it('refuses a row whose cell runs past its end, naming the column', () => {
+    const row = textRow(['ab', 'cd']);
+    expect(() => cellsOf({ ...row, end: row.end - 1 }, 2)).toThrow(/column 1 runs past the end/);
+  });
+
+  it('refuses a byte that cannot start a cell', () => {
+    expect(() => cellsOf({ buf: Buffer.from([0xff]), start: 0, end: 1 }, 1)).toThrow(/column 0 starts with 0xff/);
+  });
+});
 
 describe('column kinds, from the result column definitions', () => {
   it.each([
@@ -86,7 +133,7 @@ describe('SQL inserts', () => {
 
   it('writes binary as hex in SQL and base64 in CSV, empty apart from NULL', () => {
     const encoder = new DumpEncoder('t', [{ name: 'b', columnType: Types.BLOB, characterSet: Charsets.BINARY }]);
-    for (const v of [Buffer.from([0x00, 0xff, 0x27]), Buffer.alloc(0), null]) encoder.row([v]);
+    for (const v of [Buffer.from([0x00, 0xff, 0x27]), Buffer.alloc(0), null]) encoder.row(textRow([v]));
     encoder.end();
     expect(encoder.sql.take().toString()).toBe("INSERT INTO `t` (`b`) VALUES\n(X'00ff27'),\n(X''),\n(NULL);\n");
     expect(encoder.csv.take().toString()).toBe('b\r\nAP8n\r\n""\r\n\r\n');

@@ -4,13 +4,13 @@
 // with backpressure, a chunk of encoded bytes at a time. Heartbeats carry the rows written so far.
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { heartbeat } from '@temporalio/activity';
-import type { Connection as CoreConnection, FieldPacket, RowDataPacket } from 'mysql2';
-import type { Connection as PromiseConnection } from 'mysql2/promise';
+import type { RowDataPacket } from 'mysql2';
 import { once } from 'node:events';
 import { PassThrough, type TransformOptions, type Writable } from 'node:stream';
 import { createGzip, type ZlibOptions } from 'node:zlib';
 import type { Side } from '../checks/types.js';
-import { DumpEncoder, sqlEpilogue, sqlPreamble, type RawCell } from '../integrations/dump-format.js';
+import { DumpEncoder, sqlEpilogue, sqlPreamble, type ByteSink } from '../integrations/dump-format.js';
+import { queryRowBytes } from '../integrations/mysql-row-bytes.js';
 import { describeEndpoint, id, withConnection } from '../integrations/mysql.js';
 import { uploadStream } from '../integrations/s3/objects.js';
 import type { SystemRegistry } from './context.js';
@@ -52,13 +52,16 @@ const gzipOptions: ZlibOptions & TransformOptions = {
   writableHighWaterMark: 4 * 1024 * 1024,
 };
 
-/** Streaming rows needs the callback connection under the promise wrapper (there at run time, missing from its typings). */
-const coreConnection = (conn: PromiseConnection): CoreConnection =>
-  (conn as unknown as { connection: CoreConnection }).connection;
-
-async function write(stream: Writable, chunk: string | Buffer): Promise<void> {
-  if (!stream.write(chunk)) await once(stream, 'drain');
+/** Writes with backpressure; `consumed` runs once the stream is done with the chunk's bytes. */
+async function write(stream: Writable, chunk: string | Buffer, consumed?: () => void): Promise<void> {
+  if (!stream.write(chunk, consumed)) await once(stream, 'drain');
 }
+
+/** A chunk of the encoder's file to its gzip stream; gzip has read it all when the write's callback runs, so its buffer serves again. */
+const writeChunk = (stream: Writable, sink: ByteSink): Promise<void> => {
+  const chunk = sink.take();
+  return write(stream, chunk, () => sink.recycle(chunk));
+};
 
 export function createEmergencyDumpActivities(systems: SystemRegistry) {
   return {
@@ -103,37 +106,28 @@ export function createEmergencyDumpActivities(systems: SystemRegistry) {
         });
 
         await write(sqlGzip, sqlPreamble(table.name, String(create?.['Create Table'] ?? ''), describeEndpoint(ep)));
-        let rowsWritten = 0;
         let encoder: DumpEncoder | undefined;
+        let rowsWritten = 0;
         const flush = async (): Promise<void> => {
           if (!encoder) return;
-          await Promise.all([write(sqlGzip, encoder.sql.take()), write(csvGzip, encoder.csv.take())]);
+          await Promise.all([writeChunk(sqlGzip, encoder.sql), writeChunk(csvGzip, encoder.csv)]);
           heartbeat({ table: table.name, rowsWritten, rowsSelected });
         };
-        // Rows arrive as events, not through an async iterator: a promise per row costs more than
-        // the row itself. Cells stay the server's bytes (typeCast: false); the columns' types, from
-        // the result's column definitions, say how to write them. The connection is paused while
-        // the encoded bytes are written (backpressure).
-        const core = coreConnection(conn);
-        await new Promise<void>((resolve, reject) => {
-          core
-            .query({
-              sql: `SELECT * FROM ${id(table.name)} WHERE ${where} ORDER BY ${id(table.primary_key)}`,
-              values: [req.days],
-              rowsAsArray: true,
-              typeCast: false,
-            })
-            .on('fields', (fields: FieldPacket[]) => (encoder = new DumpEncoder(table.name, fields)))
-            .on('result', (row) => {
-              encoder?.row(row as RawCell[]);
+        // Cells stay the server's bytes, encoded as the result's column types say; reading pauses
+        // while a full chunk of encoded bytes is written (backpressure).
+        await queryRowBytes(
+          conn,
+          `SELECT * FROM ${id(table.name)} WHERE ${where} ORDER BY ${id(table.primary_key)}`,
+          [req.days],
+          {
+            fields: (fields) => (encoder = new DumpEncoder(table.name, fields)),
+            row: (row) => {
+              encoder?.row(row);
               rowsWritten++;
-              if (!encoder?.full) return;
-              core.pause();
-              flush().then(() => core.resume(), reject);
-            })
-            .on('error', reject)
-            .on('end', () => resolve());
-        });
+              return encoder?.full ? flush() : undefined;
+            },
+          },
+        );
         encoder?.end();
         await flush();
         await conn.query('COMMIT');

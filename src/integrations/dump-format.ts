@@ -1,14 +1,12 @@
 // Encoders of the emergency dump: SQL that `mariadb` / `mysql` can load (schema plus multi-row
 // INSERTs, values escaped as mysql2 and mariadb-dump escape them) and CSV per RFC 4180 (header
-// row, CRLF, quotes doubled). Rows are encoded from the bytes the server sends (mysql2's
-// `typeCast: false`), both files in one pass over each cell: building a JS string, number or Date
-// per cell, then escaping and encoding it back to bytes twice, cost more than reading the rows.
+// row, CRLF, quotes doubled). Rows are encoded from the bytes the server sent (the text protocol's
+// row packets), both files in one pass over each cell: building a JS value per cell, then escaping
+// and encoding it back to bytes twice, cost more than reading the rows.
 // Text arrives in the connection's character set, utf8mb4 (mysql2's default), which the SQL file
 // declares and CSV readers expect; dates stay the server's text, as mariadb-dump writes them.
 import mysql, { type FieldPacket } from 'mysql2';
-
-/** A cell as the text protocol carries it: its bytes (numbers and dates as the server writes them), or null for NULL. */
-export type RawCell = Buffer | null;
+import { forEachCell, type RowBytes } from './mysql-row-bytes.js';
 
 /** What the encoders need of a result column: mysql2's column definition. */
 export type DumpColumn = Pick<FieldPacket, 'name' | 'columnType' | 'characterSet'>;
@@ -99,14 +97,19 @@ const chunkBytes = 1024 * 1024;
 /** Room past `chunkBytes` for the row that fills a chunk, so it rarely has to grow. */
 const chunkHeadroom = 64 * 1024;
 
+const sinkBytes = chunkBytes + chunkHeadroom;
+
 /**
  * Bytes of one file accumulated between writes to its gzip stream. `take` hands the bytes over and
- * starts a fresh buffer: the stream keeps the chunk until it has compressed it. The encoder writes
- * into `buf` directly in its per-byte loops (after `reserve`), where a call per byte would cost.
+ * goes on in another buffer: the stream keeps the chunk until it has compressed it, then `recycle`
+ * gives the buffer back (fresh megabytes for every chunk would cost a garbage collection every few
+ * hundred milliseconds). The encoder writes into `buf` directly in its per-byte loops (after
+ * `reserve`), where a call per byte would cost.
  */
-class ByteSink {
-  buf = Buffer.allocUnsafe(chunkBytes + chunkHeadroom);
+export class ByteSink {
+  buf: Buffer = Buffer.allocUnsafe(sinkBytes);
   length = 0;
+  private readonly spare: Buffer[] = [];
 
   get full(): boolean {
     return this.length >= chunkBytes;
@@ -125,12 +128,12 @@ class ByteSink {
     this.buf[this.length++] = b;
   }
 
-  bytes(src: Uint8Array): void {
-    const n = src.length;
+  bytes(src: Buffer, start = 0, end = src.length): void {
+    const n = end - start;
     this.reserve(n);
     // A loop beats the native copy's call overhead for the short values most cells hold.
-    if (n < 32) for (let j = 0; j < n; j++) this.buf[this.length + j] = src[j] ?? 0;
-    else this.buf.set(src, this.length);
+    if (n < 32) for (let j = 0; j < n; j++) this.buf[this.length + j] = src[start + j] ?? 0;
+    else src.copy(this.buf, this.length, start, end);
     this.length += n;
   }
 
@@ -141,9 +144,15 @@ class ByteSink {
 
   take(): Buffer {
     const out = this.buf.subarray(0, this.length);
-    this.buf = Buffer.allocUnsafe(chunkBytes + chunkHeadroom);
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(sinkBytes);
     this.length = 0;
     return out;
+  }
+
+  /** Takes back a chunk `take` returned, once nothing reads it any more; a grown buffer is let go. */
+  recycle(chunk: Buffer): void {
+    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === sinkBytes)
+      this.spare.push(Buffer.from(chunk.buffer, 0, sinkBytes));
   }
 }
 
@@ -171,33 +180,40 @@ export class DumpEncoder {
     this.csv.bytes(crlf);
   }
 
-  row(cells: readonly RawCell[]): void {
-    const sql = this.sql;
-    const csv = this.csv;
-    const rowStart = sql.length;
-    sql.bytes(this.insertBytes === 0 ? this.insertHead : sqlRowSeparator);
-    for (let i = 0; i < cells.length; i++) {
-      if (i > 0) {
-        sql.byte(comma);
-        csv.byte(comma);
-      }
-      const cell = cells[i];
-      const kind = this.kinds[i];
-      if (cell === null || cell === undefined) sql.bytes(sqlNull);
-      else if (kind === 'number') this.copyPlain(cell, false);
-      else if (kind === 'binary') {
-        sql.ascii(`X'${cell.toString('hex')}'`);
-        csv.ascii(cell.length === 0 ? '""' : cell.toString('base64'));
-      } else if (cell.length === 0 || !this.copyPlain(cell, true)) {
-        this.sqlText(cell);
-        this.csvText(cell);
-      }
-    }
-    sql.byte(closeParen);
-    csv.bytes(crlf);
-    this.insertBytes += sql.length - rowStart;
+  /** Encodes one row, as its text-protocol packet carries it. */
+  row(row: RowBytes): void {
+    const rowStart = this.sql.length;
+    this.sql.bytes(this.insertBytes === 0 ? this.insertHead : sqlRowSeparator);
+    forEachCell(row, this.kinds.length, this.cell);
+    this.sql.byte(closeParen);
+    this.csv.bytes(crlf);
+    this.insertBytes += this.sql.length - rowStart;
     if (this.insertBytes >= maxInsertBytes) this.end();
   }
+
+  /** One cell into both files; `start` is -1 for NULL. Bound once: it is called for every cell. */
+  private readonly cell = (i: number, buf: Buffer, start: number, end: number): void => {
+    const sql = this.sql;
+    const csv = this.csv;
+    // Room for the comma, the value and its apostrophes (or NULL): the common cells need no more.
+    const n = start < 0 ? 4 : end - start;
+    sql.reserve(n + 3);
+    csv.reserve(n + 1);
+    if (i > 0) {
+      sql.buf[sql.length++] = comma;
+      csv.buf[csv.length++] = comma;
+    }
+    const kind = this.kinds[i];
+    if (start < 0) sql.bytes(sqlNull);
+    else if (kind === 'number') this.copyPlain(buf, start, end, false);
+    else if (kind === 'binary') {
+      sql.ascii(`X'${buf.toString('hex', start, end)}'`);
+      csv.ascii(start === end ? '""' : buf.toString('base64', start, end));
+    } else if (start === end || !this.copyPlain(buf, start, end, true)) {
+      this.sqlText(buf, start, end);
+      this.csvText(buf, start, end);
+    }
+  };
 
   /** True when a chunk of either file is ready: time to `take` both and write them. */
   get full(): boolean {
@@ -214,21 +230,20 @@ export class DumpEncoder {
   /**
    * The common case in one loop: a number, or a non-empty text cell with no byte that needs care
    * (between apostrophes in SQL), copied into both files while it is scanned. Returns false,
-   * having written nothing, for text that needs escaping or quoting; numbers never do.
+   * having written nothing, for text that needs escaping or quoting; numbers never do. The caller
+   * has reserved the room.
    */
-  private copyPlain(cell: Buffer, apostrophes: boolean): boolean {
-    const n = cell.length;
+  private copyPlain(cell: Buffer, start: number, end: number, apostrophes: boolean): boolean {
+    const n = end - start;
     const sql = this.sql;
     const csv = this.csv;
-    sql.reserve(n + 2);
-    csv.reserve(n);
     const sb = sql.buf;
     const cb = csv.buf;
     const sp = apostrophes ? sql.length + 1 : sql.length;
     const cp = csv.length;
     let flags = 0;
     for (let j = 0; j < n; j++) {
-      const b = cell[j] ?? 0;
+      const b = cell[start + j] ?? 0;
       flags |= byteFlags[b] ?? 0;
       sb[sp + j] = b;
       cb[cp + j] = b;
@@ -244,10 +259,10 @@ export class DumpEncoder {
   }
 
   /** Text between apostrophes, with mysql2's backslash escapes. */
-  private sqlText(cell: Buffer): void {
+  private sqlText(cell: Buffer, start: number, end: number): void {
     const sql = this.sql;
     sql.byte(apostrophe);
-    for (let j = 0; j < cell.length; j++) {
+    for (let j = start; j < end; j++) {
       const b = cell[j] ?? 0;
       if ((byteFlags[b] ?? 0) & sqlEscaped) {
         sql.byte(backslash);
@@ -258,14 +273,14 @@ export class DumpEncoder {
   }
 
   /** An RFC 4180 field: quoted, quotes doubled, when it holds a quote, comma or line break; "" when empty. */
-  private csvText(cell: Buffer): void {
+  private csvText(cell: Buffer, start = 0, end = cell.length): void {
     const csv = this.csv;
     let flags = 0;
-    for (let j = 0; j < cell.length; j++) flags |= byteFlags[cell[j] ?? 0] ?? 0;
-    if (cell.length === 0) return csv.bytes(csvEmpty);
-    if ((flags & csvQuoted) === 0) return csv.bytes(cell);
+    for (let j = start; j < end; j++) flags |= byteFlags[cell[j] ?? 0] ?? 0;
+    if (start === end) return csv.bytes(csvEmpty);
+    if ((flags & csvQuoted) === 0) return csv.bytes(cell, start, end);
     csv.byte(quote);
-    for (let j = 0; j < cell.length; j++) {
+    for (let j = start; j < end; j++) {
       const b = cell[j] ?? 0;
       if (b === quote) csv.byte(quote);
       csv.byte(b);
