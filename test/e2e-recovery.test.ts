@@ -133,7 +133,12 @@ describe('end to end', () => {
       await page.screenshot({ path: artifactPath('e2e-recovery-list.png') });
       await run.click();
       await page.getByText('Search Attributes', { exact: true }).click();
-      const text = await page.locator('main').innerText();
+      // The section renders after the click: read the page until it shows the attributes (or 10 s pass).
+      let text = '';
+      for (let i = 0; i < 40 && !text.includes('"AcodeSystem"'); i++) {
+        if (i > 0) await page.waitForTimeout(250);
+        text = await page.locator('main').innerText();
+      }
       await page.screenshot({ path: shot });
       return text;
     });
