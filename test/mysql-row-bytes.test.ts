@@ -153,14 +153,27 @@ describe('rows as the server sent them', () => {
     ]);
   });
 
-  it('fails the query with the handler’s error', async () => {
+  it.each([
+    ['rejects', () => Promise.reject(new Error('upload failed'))],
+    [
+      'throws',
+      () => {
+        throw new Error('upload failed');
+      },
+    ],
+  ] as const)('fails the query when the handler %s, reading no row after it', async (_n, failingRow) => {
     const conn = await rootConnection(mariaInstance('primary'));
+    let rows = 0;
     try {
       const failing = queryRowBytes(conn, `SELECT * FROM ${db}.awkward`, [], {
         fields: () => undefined,
-        row: () => Promise.reject(new Error('upload failed')),
+        row: () => {
+          rows++;
+          return failingRow();
+        },
       });
       await expect(failing).rejects.toThrow('upload failed');
+      expect(rows).toBe(1);
     } finally {
       conn.destroy();
     }
