@@ -81,10 +81,12 @@ async function child(rows: number): Promise<void> {
   const { dumpTableToS3 } = createEmergencyDumpActivities(new SystemRegistry(config));
   const env = new MockActivityEnvironment();
   let lastReport = 0;
-  env.on('heartbeat', (d: { rowsWritten: number; rowsSelected: number }) => {
+  env.on('heartbeat', (d: { rowsWritten: number; rowsEstimated: number }) => {
     if (performance.now() - lastReport < 5000) return;
     lastReport = performance.now();
-    console.log(`  dumpTableToS3: ${d.rowsWritten.toLocaleString('en')} / ${d.rowsSelected.toLocaleString('en')} rows`);
+    console.log(
+      `  dumpTableToS3: ${d.rowsWritten.toLocaleString('en')} of about ${d.rowsEstimated.toLocaleString('en')} rows`,
+    );
   });
   const startRssKiB = process.memoryUsage().rss / 1024;
   const started = performance.now();
