@@ -7,10 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Activities } from '../src/activities/index.js';
+import { progressReporter } from '../src/activities/progress.js';
 import { buildCli } from '../src/client.js';
 import { localConfigPath } from '../src/stack/paths.js';
 import type { RecoveryStatus } from '../src/workflows/definitions.js';
-import { operatorWorkflowId, recoveryWorkflowId } from '../src/workflows/definitions.js';
+import { emergencyStatusQuery, operatorWorkflowId, recoveryWorkflowId } from '../src/workflows/definitions.js';
 import type { autoRecovery } from '../src/workflows/auto-recovery.js';
 import { recoveryFakes, syncSettings } from './support/recovery-fakes.js';
 import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
@@ -160,6 +162,37 @@ describe('recovery commands', () => {
     expect(parsed.link).toContain(`/workflows/${operatorWorkflowId('emergency', systemId)}/`);
     // The stubbed primary is down: the dump comes from the replica.
     expect(fakes.calls.dumps).toEqual(['t1@backup']);
+  });
+
+  it('emergency --wait shows the dump’s progress while it runs', async () => {
+    const fakes = recoveryFakes();
+    const fakeDump = fakes.activities.dumpTableToS3;
+    if (!fakeDump) throw new Error('the recovery fakes have no dumpTableToS3');
+    let release = (): void => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const dumpTableToS3: Activities['dumpTableToS3'] = async (s, req) => {
+      const rows = { done: 3000, total: 5000, estimated: true, unit: 'rows' } as const;
+      await progressReporter().final({ what: `dump of ${req.table} from the ${req.side}`, ...rows });
+      await released;
+      return fakeDump(s, req);
+    };
+    const worker = await fakeWorker({ ...fakes, activities: { ...fakes.activities, dumpTableToS3 } });
+    const out = await worker.runUntil(async () => {
+      const printed = cli('emergency', systemId, '-c', configFile, '--wait');
+      const handle = env.client.workflow.getHandle(operatorWorkflowId('emergency', systemId));
+      await vi.waitFor(async () => expect((await handle.query(emergencyStatusQuery)).inProgress).toBeDefined(), {
+        timeout: 20_000,
+        interval: 100,
+      });
+      // The command reads the progress every 2 s: two reads at least before the dump ends.
+      await new Promise((r) => setTimeout(r, 4500));
+      release();
+      return printed;
+    });
+    expect(out).toMatch(/\n\d\d:\d\d:\d\d dump of t1 from the backup: 3,000 of about 5,000 rows \(60 %\)\n/);
+    expect(out.match(/3,000 of about/g)).toHaveLength(1);
+    expect(out).toContain('emergency dump from the backup');
+    expect(exitCode).toBeUndefined();
   });
 
   it('quarantine --quarantine-only --wait --json moves the data and stops, with the UI link', async () => {

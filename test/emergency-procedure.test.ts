@@ -3,6 +3,7 @@
 // a fresh database and yields the same rows; the CSV parses back to the same rows.
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { WorkflowFailedError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type mysql from 'mysql2/promise';
@@ -20,6 +21,7 @@ import { localConfigPath } from '../src/stack/paths.js';
 import { sandboxS3Client } from '../src/stack/s3.js';
 import { acodeDatabase } from '../src/stack/services.js';
 import { WebhookSinkClient } from '../src/stack/webhook-sink-client.js';
+import type { ActivityProgress } from '../src/workflows/definitions.js';
 import { emergencyProcedure } from '../src/workflows/emergency-procedure.js';
 import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
 
@@ -41,7 +43,7 @@ afterAll(async () => {
 });
 beforeEach(() => sink.clear());
 
-async function runProcedure() {
+async function runProcedure(workflowId = uniqueId('emergency-acode')) {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: config.temporal.task_queue,
@@ -51,7 +53,7 @@ async function runProcedure() {
   return worker.runUntil(
     env.client.workflow.execute(emergencyProcedure, {
       taskQueue: config.temporal.task_queue,
-      workflowId: uniqueId('emergency-acode'),
+      workflowId,
       args: [{ systemId: 'acode', reason: 'test', by: 'ana' }],
     }),
   );
@@ -75,8 +77,18 @@ async function recentRows(conn: mysql.Connection, db: string, table: string): Pr
 
 describe('emergency procedure', () => {
   it('dumps the last 7 days from the primary: the SQL reloads to the same rows, the CSV parses back to them', async () => {
-    const result = await runProcedure();
+    const workflowId = uniqueId('emergency-acode');
+    const result = await runProcedure(workflowId);
     expect(result.source).toBe('primary');
+    // Each table's dump reported its rows to the run (the status query shows them while it runs).
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    const reports = (history.events ?? [])
+      .map((e) => e.workflowExecutionSignaledEventAttributes)
+      .filter((s) => s?.signalName === 'activityProgress')
+      .map((s) => defaultPayloadConverter.fromPayload<ActivityProgress>(s?.input?.payloads?.[0] ?? {}));
+    expect(reports.map((r) => [r.what, r.done, r.unit])).toEqual(
+      result.tables.map((t) => [`dump of ${t.table} from the primary`, t.rowsWritten, 'rows']),
+    );
     expect(result.tables.map((t) => t.table)).toEqual([dailyTable, productsTable]);
     const root = await rootConnection(mariaInstance('primary'));
     const restoreDb = `restore_${Date.now()}`;

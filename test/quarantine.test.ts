@@ -28,6 +28,7 @@ import { sandboxS3Client } from '../src/stack/s3.js';
 import { deletePrefix, fillPrefix } from '../src/stack/s3-fixtures.js';
 import { WebhookSinkClient } from '../src/stack/webhook-sink-client.js';
 import { dataCorruptionRecovery } from '../src/workflows/data-corruption-recovery.js';
+import { dataCorruptionStatusQuery } from '../src/workflows/definitions.js';
 import { simulator } from './support/airbyte.js';
 import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
 
@@ -142,6 +143,15 @@ describe('quarantine on the real stack', () => {
         await new Promise((r) => setTimeout(r, 250));
         copies = (await keysUnder(quarantine.name, quarantine.prefix)).size;
       }
+      // The status query shows the move in progress (the activity reports each chunk it finishes).
+      let status = await handle.query(dataCorruptionStatusQuery);
+      for (let i = 0; i < 20 && !status.inProgress; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        status = await handle.query(dataCorruptionStatusQuery);
+      }
+      expect(status.inProgress).toMatchObject({ unit: 'objects', total: count });
+      expect(status.inProgress?.done).toBeGreaterThanOrEqual(1000);
+      expect(status.inProgress?.what).toBe(`quarantine of s3://${production.name}/${production.prefix}`);
       await first.kill();
       killed = true;
       const atKill = {
@@ -158,7 +168,11 @@ describe('quarantine on the real stack', () => {
         workflowBundle,
         activities: createActivities(config),
       });
-      const result = await second.runUntil(handle.result());
+      const result = await second.runUntil(async () => {
+        const done = await handle.result();
+        expect((await handle.query(dataCorruptionStatusQuery)).inProgress).toBeUndefined();
+        return done;
+      });
       expect(result.outcome).toBe('quarantined');
       expect(result.quarantine).toMatchObject({ objects: count, resumed: true });
       expect(result.quarantine.alreadyQuarantined).toBeGreaterThanOrEqual(atKill.quarantine);

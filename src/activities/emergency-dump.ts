@@ -14,6 +14,7 @@ import { queryRowBytes } from '../integrations/mysql-row-bytes.js';
 import { describeEndpoint, id, withConnection } from '../integrations/mysql.js';
 import { uploadStream } from '../integrations/s3/objects.js';
 import type { SystemRegistry } from './context.js';
+import { progressReporter, type ProgressReport } from './progress.js';
 
 export interface DumpTableRequest {
   table: string;
@@ -107,10 +108,19 @@ export function createEmergencyDumpActivities(systems: SystemRegistry) {
         await write(sqlGzip, sqlPreamble(table.name, String(create?.['Create Table'] ?? ''), describeEndpoint(ep)));
         let encoder: DumpEncoder | undefined;
         let rowsWritten = 0;
+        const progress = progressReporter();
+        const rowsSoFar = (): ProgressReport => ({
+          what: `dump of ${table.name} from the ${req.side}`,
+          done: rowsWritten,
+          total: rowsEstimated,
+          estimated: true,
+          unit: 'rows',
+        });
         const flush = async (): Promise<void> => {
           if (!encoder) return;
           await Promise.all([writeChunk(sqlGzip, encoder.sql), writeChunk(csvGzip, encoder.csv)]);
           heartbeat({ table: table.name, rowsWritten, rowsEstimated });
+          progress.report(rowsSoFar());
         };
         // Cells stay the server's bytes, encoded as the result's column types say; reading pauses
         // while a full chunk of encoded bytes is written (backpressure).
@@ -128,6 +138,7 @@ export function createEmergencyDumpActivities(systems: SystemRegistry) {
         const rowsSelected = Number(found?.n ?? -1);
         encoder?.end();
         await flush();
+        await progress.final(rowsSoFar());
         await conn.query('COMMIT');
         await write(sqlGzip, sqlEpilogue);
         sqlGzip.end();

@@ -20,6 +20,7 @@ import {
   type QuarantineLayout,
 } from '../integrations/s3/quarantine-layout.js';
 import type { SystemRegistry } from './context.js';
+import { progressReporter, type ProgressReport } from './progress.js';
 
 export interface QuarantineRequest {
   /** Names the quarantine folder; the same on every retry, so a retry resumes instead of starting over. */
@@ -190,6 +191,13 @@ export function createQuarantineActivities(systems: SystemRegistry) {
       const deletions: Promise<void>[] = [];
       let previousKey: string | undefined;
       let done = 0;
+      const progress = progressReporter();
+      const moved = (): ProgressReport => ({
+        what: `quarantine of s3://${production.name}/${production.prefix}`,
+        done,
+        total: entries.length,
+        unit: 'objects',
+      });
       try {
         for (let i = 0; i < entries.length; i += chunkSize) {
           const chunk = entries.slice(i, i + chunkSize).map((entry) => ({
@@ -239,6 +247,7 @@ export function createQuarantineActivities(systems: SystemRegistry) {
           previousKey = chunk.at(-1)?.to.key;
           done += chunk.length;
           heartbeat({ done, total: entries.length, ...report });
+          progress.report(moved());
         }
       } catch (e) {
         // Deletes in flight end before the failure is reported.
@@ -248,6 +257,7 @@ export function createQuarantineActivities(systems: SystemRegistry) {
       // A failed delete is reported, never left unobserved.
       await Promise.all(deletions);
       heartbeat({ done, total: entries.length, ...report });
+      await progress.final(moved());
 
       if (lost.length > 0) {
         throw ApplicationFailure.nonRetryable(

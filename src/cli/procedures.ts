@@ -3,21 +3,25 @@
 // children; failback returns to the primary).
 // One run per system and procedure at a time: its id is stable while it runs, so a second command
 // points at the running one instead of starting another.
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Command } from 'commander';
 import { findSystem } from '../config/load.js';
 import type { GuardianConfig } from '../config/schema.js';
 import { backupFailover } from '../workflows/backup-failover.js';
 import { dataCorruptionRecovery } from '../workflows/data-corruption-recovery.js';
 import {
+  dataCorruptionStatusQuery,
+  emergencyStatusQuery,
   operatorWorkflowId,
   searchAttributeKeys,
+  type ActivityProgress,
   type HumanDecision,
   type OperatorProcedure,
 } from '../workflows/definitions.js';
 import { emergencyProcedure } from '../workflows/emergency-procedure.js';
 import { returnToPrimary } from '../workflows/return-to-primary.js';
 import { humanDecision, output, runLink, withTemporal } from './context.js';
+import { printProgressUntil } from './progress.js';
 
 interface Opts {
   config?: string;
@@ -38,6 +42,8 @@ interface Procedure<Result> {
   start: (client: Client, config: GuardianConfig, run: RunRequest) => Promise<unknown>;
   /** Lines for people, and whether the procedure reached its goal. */
   describe: (result: Result) => { lines: string[]; ok: boolean };
+  /** How far its long activity has come, from the run's status query (procedures with one). */
+  progress?: (run: WorkflowHandle) => Promise<ActivityProgress | undefined>;
 }
 
 const startOptions = (config: GuardianConfig, { workflowId, systemId, by }: RunRequest) => ({
@@ -78,6 +84,7 @@ const emergency: Procedure<Awaited<ReturnType<typeof emergencyProcedure>>> = {
       args: [{ systemId: r.systemId, reason: r.reason, by: r.by }],
     }),
   describe: (r) => ({ lines: [`emergency dump from the ${r.source}`, ...r.story], ok: true }),
+  progress: async (run) => (await run.query(emergencyStatusQuery)).inProgress,
 };
 
 const dataRecovery = (quarantineOnly: boolean): Procedure<Awaited<ReturnType<typeof dataCorruptionRecovery>>> => ({
@@ -95,6 +102,7 @@ const dataRecovery = (quarantineOnly: boolean): Procedure<Awaited<ReturnType<typ
     ],
     ok: r.outcome === 'restored' || r.outcome === 'quarantined',
   }),
+  progress: async (run) => (await run.query(dataCorruptionStatusQuery)).inProgress,
 });
 
 async function run<Result>(kind: OperatorProcedure, procedure: Procedure<Result>, systemId: string, o: Opts) {
@@ -114,8 +122,14 @@ async function run<Result>(kind: OperatorProcedure, procedure: Procedure<Result>
       output(o.json, { workflowId, runId, alreadyRunning, link }, () => `${started}\n${link}`);
       return;
     }
-    if (!o.json) console.log(`${started}, waiting for it to end\n${link}`);
-    const result = (await client.workflow.getHandle(workflowId, runId).result()) as Result;
+    const handle = client.workflow.getHandle(workflowId, runId);
+    const ended = handle.result() as Promise<Result>;
+    if (!o.json) {
+      console.log(`${started}, waiting for it to end\n${link}`);
+      const { progress } = procedure;
+      if (progress) await printProgressUntil(ended, () => progress(handle), console.log);
+    }
+    const result = await ended;
     const { lines, ok } = procedure.describe(result);
     output(o.json, { workflowId, runId, alreadyRunning, link, ok, result }, () => lines.join('\n'));
     if (!ok) process.exitCode = 2;
@@ -130,7 +144,10 @@ export function registerProcedureCommands(program: Command): void {
       .option('--json', 'machine-readable output')
       .option('--by <who>', 'who starts it (default $USER)')
       .option('--reason <text>', 'why (goes into the run and its notifications)')
-      .option('--wait', 'wait for the end and print the steps (exit 2 if it did not reach its goal)');
+      .option(
+        '--wait',
+        'wait for the end, showing progress, and print the steps (exit 2 if it did not reach its goal)',
+      );
 
   common(
     program

@@ -16,7 +16,12 @@ import type { Activities } from '../activities/index.js';
 import type { BackupValidation } from '../activities/backup-validation.js';
 import type { QuarantineReport } from '../activities/quarantine.js';
 import { backupFailover, type BackupFailoverResult } from './backup-failover.js';
-import { dataCorruptionStatusQuery, searchAttributeKeys, type DataCorruptionStatus } from './definitions.js';
+import {
+  activityProgressSignal,
+  dataCorruptionStatusQuery,
+  searchAttributeKeys,
+  type DataCorruptionStatus,
+} from './definitions.js';
 import { temporalRunUrl } from './ui-link.js';
 
 const api = proxyActivities<Activities>({
@@ -68,6 +73,7 @@ export async function dataCorruptionRecovery(
     upsertSearchAttributes([{ key: searchAttributeKeys.phase, value: phase }]);
   };
   setHandler(dataCorruptionStatusQuery, () => status);
+  setHandler(activityProgressSignal, (progress) => void (status.inProgress = progress));
   upsertSearchAttributes([
     { key: searchAttributeKeys.system, value: systemId },
     { key: searchAttributeKeys.failureType, value: 'data_corruption' },
@@ -104,6 +110,7 @@ export async function dataCorruptionRecovery(
     throw ApplicationFailure.nonRetryable(`quarantine failed: ${why}`, 'QuarantineFailed');
   }
   status.quarantine = quarantine;
+  status.inProgress = undefined;
   story(
     `quarantined ${quarantine.objects} objects (${quarantine.bytes} bytes) from ${quarantine.source} to ${quarantine.destination}; manifest ${quarantine.manifest}`,
   );

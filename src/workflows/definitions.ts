@@ -83,10 +83,27 @@ export const searchAttributeKeys = {
   phase: defineSearchAttributeKey('RecoveryPhase', SearchAttributeType.KEYWORD),
 };
 
+/** How far a long activity has come, as it reports it to its workflow (src/activities/progress.ts). */
+export interface ActivityProgress {
+  /** What is being worked on, e.g. "dump of farmarcas_si_analitico_diario from the primary". */
+  what: string;
+  done: number;
+  /** How many there are, when known; `estimated` when the number is the database's estimate. */
+  total?: number;
+  estimated?: boolean;
+  unit: 'rows' | 'objects';
+  /** When the activity reported it (ISO). */
+  at: string;
+}
+
+export const activityProgressSignal = defineSignal<[ActivityProgress]>('activityProgress');
+
 export interface EmergencyStatus {
   phase: 'assessing' | 'dumping' | 'done' | 'failed';
-  /** Tables dumped so far, with rows and object keys (rows of the table in progress show in its activity heartbeat). */
+  /** Tables dumped so far, with rows and object keys. */
   tables: TableDump[];
+  /** The table being dumped: rows so far. */
+  inProgress?: ActivityProgress;
   story: string[];
 }
 
@@ -94,8 +111,10 @@ export const emergencyStatusQuery = defineQuery<EmergencyStatus>('emergencyStatu
 
 export interface DataCorruptionStatus {
   phase: 'quarantining' | 'validating_backup' | 'restoring' | 'done' | 'failed';
-  /** The quarantine once done (objects in progress show in its activity heartbeat: done / total). */
+  /** The quarantine once done. */
   quarantine?: QuarantineReport;
+  /** The quarantine while it runs: objects moved so far. */
+  inProgress?: ActivityProgress;
   validation?: Pick<BackupValidation, 'clean' | 'problems' | 'day'>;
   story: string[];
 }

@@ -2,12 +2,13 @@
 // last N days of every table from the first reachable source (the primary, else the read-only
 // replica) as gzip SQL and CSV in the emergency bucket, verify, and notify with the escalation
 // contacts. Started by the auto-recovery once a human approved the escalation, or by an operator.
-// One activity per table: a worker crash resumes at the table it was dumping, not from zero.
+// One activity per table: a worker crash resumes at the table it was dumping, not from zero. The
+// table in progress reports its rows (activityProgress), so the status query shows them.
 import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { TableDump } from '../activities/emergency-dump.js';
 import type { Activities } from '../activities/index.js';
 import type { Side } from '../checks/types.js';
-import { emergencyStatusQuery, type EmergencyStatus } from './definitions.js';
+import { activityProgressSignal, emergencyStatusQuery, type EmergencyStatus } from './definitions.js';
 import { temporalRunUrl } from './ui-link.js';
 
 const api = proxyActivities<Activities>({
@@ -41,6 +42,7 @@ export async function emergencyProcedure(input: EmergencyProcedureInput): Promis
   const status: EmergencyStatus = { phase: 'assessing', tables: [], story: [] };
   const story = (line: string): void => void status.story.push(`${new Date().toISOString()} ${line}`);
   setHandler(emergencyStatusQuery, () => status);
+  setHandler(activityProgressSignal, (progress) => void (status.inProgress = progress));
   const settings = await api.getEmergencySettings(systemId);
   const runUrl = temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId);
   story(`started by ${input.by}: ${input.reason}`);
@@ -108,6 +110,7 @@ export async function emergencyProcedure(input: EmergencyProcedureInput): Promis
       );
     }
     status.tables.push(done);
+    status.inProgress = undefined;
     story(`${table}: ${done.rowsWritten} rows from the ${done.source} -> ${done.sql.key}, ${done.csv.key}`);
   }
 
