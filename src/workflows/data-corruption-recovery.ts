@@ -108,9 +108,10 @@ export async function dataCorruptionRecovery(
       page: { incidentId: info.runId, action: 'trigger' },
     });
     throw ApplicationFailure.nonRetryable(`quarantine failed: ${why}`, 'QuarantineFailed');
+  } finally {
+    status.inProgress = undefined;
   }
   status.quarantine = quarantine;
-  status.inProgress = undefined;
   story(
     `quarantined ${quarantine.objects} objects (${quarantine.bytes} bytes) from ${quarantine.source} to ${quarantine.destination}; manifest ${quarantine.manifest}`,
   );

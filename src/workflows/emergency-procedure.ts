@@ -93,6 +93,8 @@ export async function emergencyProcedure(input: EmergencyProcedureInput): Promis
         break;
       } catch (err) {
         story(`${table}: dump from the ${side} failed (${err instanceof Error ? err.message : String(err)})`);
+      } finally {
+        status.inProgress = undefined;
       }
     }
     if (!done) {
@@ -110,7 +112,6 @@ export async function emergencyProcedure(input: EmergencyProcedureInput): Promis
       );
     }
     status.tables.push(done);
-    status.inProgress = undefined;
     story(`${table}: ${done.rowsWritten} rows from the ${done.source} -> ${done.sql.key}, ${done.csv.key}`);
   }
 
