@@ -6,19 +6,17 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../src/activities/index.js';
 import type { NotificationRequest } from '../src/activities/notifications.js';
-import { loadConfig } from '../src/config/load.js';
 import type {
   ConnectionResponse,
   ConnectionStatus,
   JobResponse,
   JobStatus,
 } from '../src/integrations/airbyte/api-types.js';
-import { WebhookSinkClient } from '../src/stack/webhook-sink-client.js';
-import { localConfigPath } from '../src/stack/paths.js';
 import { backupFailover } from '../src/workflows/backup-failover.js';
 import { simulator } from './support/airbyte.js';
 import { syncSettings, timersOf } from './support/recovery-fakes.js';
-import { bundle, devServerEnv, timeSkippingEnv, uniqueId } from './support/temporal.js';
+import { realStackSuite, sandboxConfigPollingEverySecond } from './support/real-stack-suite.js';
+import { bundle, timeSkippingEnv, uniqueId } from './support/temporal.js';
 
 const workflowsPath = fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url));
 let workflowBundle: WorkflowBundleWithSourceMap;
@@ -209,23 +207,11 @@ describe('backupFailover under time skipping', () => {
 });
 
 describe('backupFailover end to end on the real stack', () => {
-  let env: TestWorkflowEnvironment;
-  const sink = new WebhookSinkClient();
-  beforeAll(async () => {
-    env = await devServerEnv();
-    await simulator.reset();
-    await sink.clear();
-  });
-  afterAll(async () => {
-    await simulator.reset();
-    await env?.teardown();
-  });
+  const { env: realEnv, sink } = realStackSuite();
 
   it('fails over to the backup connection, whose sync really lands validated Parquet on S3', async () => {
-    const config = await loadConfig(localConfigPath);
-    const acode = config.systems[0];
-    if (!acode) throw new Error('no system in the local config');
-    acode.sync_retry_policy.job_poll_interval_seconds = 1;
+    const env = realEnv();
+    const { config } = await sandboxConfigPollingEverySecond();
     const taskQueue = uniqueId('failover-e2e');
     const worker = await Worker.create({
       connection: env.nativeConnection,

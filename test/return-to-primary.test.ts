@@ -6,16 +6,14 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../src/activities/index.js';
-import { loadConfig } from '../src/config/load.js';
 import type { JobResponse } from '../src/integrations/airbyte/api-types.js';
-import { localConfigPath } from '../src/stack/paths.js';
-import { WebhookSinkClient } from '../src/stack/webhook-sink-client.js';
 import { returnToPrimary } from '../src/workflows/return-to-primary.js';
 import { healthMonitoring } from '../src/workflows/health-monitoring.js';
 import { monitoringSettings } from '../src/activities/settings.js';
 import { simulator } from './support/airbyte.js';
 import { recoveryFakes } from './support/recovery-fakes.js';
-import { bundle, devServerEnv, timeSkippingEnv, uniqueId } from './support/temporal.js';
+import { realStackSuite, sandboxConfigPollingEverySecond } from './support/real-stack-suite.js';
+import { bundle, timeSkippingEnv, uniqueId } from './support/temporal.js';
 
 let workflowBundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
@@ -95,23 +93,11 @@ describe('returnToPrimary under time skipping', () => {
 });
 
 describe('returnToPrimary on the real stack', () => {
-  let env: TestWorkflowEnvironment;
-  const sink = new WebhookSinkClient();
-  beforeAll(async () => {
-    env = await devServerEnv();
-    await simulator.reset();
-    await sink.clear();
-  });
-  afterAll(async () => {
-    await simulator.reset();
-    await env?.teardown();
-  });
+  const { env: realEnv, sink } = realStackSuite();
 
   it('gives the pipeline back to the primary connection, whose sync lands fresh Parquet in production', async () => {
-    const config = await loadConfig(localConfigPath);
-    const acode = config.systems[0];
-    if (!acode) throw new Error('no system in the local config');
-    acode.sync_retry_policy.job_poll_interval_seconds = 1;
+    const env = realEnv();
+    const { config, acode } = await sandboxConfigPollingEverySecond();
     const activities = createActivities(config);
     await activities.setAirbyteConnectionStatus('acode', 'primary', 'inactive');
     await activities.setAirbyteConnectionStatus('acode', 'backup', 'active');
