@@ -4,16 +4,14 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import type { ArchiveReport } from '../activities/archive.js';
+import { messages } from './activity-calls.js';
 
 const { archiveBackupSnapshots } = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
   retry: { initialInterval: '30 seconds', maximumAttempts: 3 },
 });
-const { writeAuditRecord } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
-});
+const { writeAuditRecord } = messages;
 
 export interface ArchiveSnapshotsInput {
   systemId: string;

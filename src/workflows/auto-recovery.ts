@@ -37,11 +37,8 @@ import {
 } from './definitions.js';
 import { syncToEnd } from './sync-job.js';
 import { temporalRunUrl } from './ui-link.js';
+import { api } from './activity-calls.js';
 
-const api = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
-});
 /** Rotation is idempotent per rotation id, so its retries converge. */
 const rotation = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 3 } });
 

@@ -3,24 +3,14 @@
 // retrying failed syncs per the seed's retry policy), validate the backup data by reading it, and
 // notify. If a step fails after the primary was deactivated, the previous connection statuses are
 // restored, so no connection is left inactive silently, and the notification says so.
-import { ApplicationFailure, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, sleep, workflowInfo } from '@temporalio/workflow';
 import { connectionStatuses, restoreConnections } from './connections.js';
 import { syncToEnd } from './sync-job.js';
-import type { Activities } from '../activities/index.js';
 import type { BackupValidation } from '../activities/backup-validation.js';
 import type { JobResponse } from '../integrations/airbyte/api-types.js';
 import { syncRetryDelayMs } from '../decisions/recovery-strategy.js';
 import { temporalRunUrl } from './ui-link.js';
-
-const api = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
-});
-const validation = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '10 seconds', maximumAttempts: 3 },
-});
+import { api, validation } from './activity-calls.js';
 
 export interface BackupFailoverInput {
   systemId: string;

@@ -1,13 +1,7 @@
 // The two Airbyte connections of a system as a pair, for workflows that switch between them and
 // must put them back as they were if a later step fails (failover, return to the primary).
-import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
 import type { ConnectionStatus } from '../integrations/airbyte/api-types.js';
-
-const api = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
-});
+import { api } from './activity-calls.js';
 
 export interface ConnectionPair {
   primary: ConnectionStatus;

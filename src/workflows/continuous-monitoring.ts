@@ -3,8 +3,7 @@
 // or degraded -> Slack and PagerDuty), auto-recovery when the primary is down, the storage
 // policy check (drift -> a Slack warning), and an audit record of every result. Alerts go out on a
 // change of status, then as reminders.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import { workflowInfo } from '@temporalio/workflow';
 import type { MonitoringSettings } from '../activities/settings.js';
 import { shouldAlert, type AlertMemory } from '../decisions/alert-noise.js';
 import { classifyFailure } from '../decisions/failure-classification.js';
@@ -13,15 +12,10 @@ import { assessBackup, sideHealthy } from '../decisions/health-decision.js';
 import { overallStatus, type Group, type GroupStatus, type OverallStatus } from '../decisions/overall-status.js';
 import { unhealthyOf } from './health-monitoring.js';
 import { temporalRunUrl } from './ui-link.js';
+import { checks, messages } from './activity-calls.js';
 
-const { runChecks, verifyStoragePolicies } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { maximumAttempts: 2 },
-});
-const { signalRecovery, sendNotification, writeAuditRecord } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
-});
+const { runChecks, verifyStoragePolicies } = checks;
+const { signalRecovery, sendNotification, writeAuditRecord } = messages;
 
 export interface ContinuousMonitoringInput {
   systemId: string;

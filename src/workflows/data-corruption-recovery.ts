@@ -23,16 +23,8 @@ import {
   type DataCorruptionStatus,
 } from './definitions.js';
 import { temporalRunUrl } from './ui-link.js';
+import { api, validation } from './activity-calls.js';
 
-const api = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
-});
-const validation = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '2 minutes',
-  retry: { initialInterval: '10 seconds', maximumAttempts: 3 },
-});
 /** It heartbeats every object: a killed worker is noticed within 30 s and the retry resumes. */
 const mover = proxyActivities<Activities>({
   startToCloseTimeout: '6 hours',

@@ -10,11 +10,8 @@ import type { Activities } from '../activities/index.js';
 import type { Side } from '../checks/types.js';
 import { activityProgressSignal, emergencyStatusQuery, type EmergencyStatus } from './definitions.js';
 import { temporalRunUrl } from './ui-link.js';
+import { api } from './activity-calls.js';
 
-const api = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumAttempts: 5 },
-});
 const dump = proxyActivities<Activities>({
   startToCloseTimeout: '4 hours',
   heartbeatTimeout: '2 minutes',

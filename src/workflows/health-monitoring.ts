@@ -3,8 +3,7 @@
 // the schedule's lastResult. Fast confirmation (beyond the seed): when the primary fails below
 // the threshold, the run re-checks a few times, seconds apart, each failure counting, so a real
 // outage reaches the threshold in about a minute while a blip clears itself.
-import { metricMeter, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
+import { metricMeter, sleep, workflowInfo } from '@temporalio/workflow';
 import type { MonitoringSettings } from '../activities/settings.js';
 import type { CheckResult } from '../checks/types.js';
 import { shouldAlert, type AlertMemory } from '../decisions/alert-noise.js';
@@ -20,16 +19,10 @@ import {
 import { recordConsecutiveFailures } from '../observability/metrics.js';
 import type { FailureContext } from './definitions.js';
 import { temporalRunUrl } from './ui-link.js';
+import { checks, messages } from './activity-calls.js';
 
-const { runChecks } = proxyActivities<Activities>({
-  // Each check is bounded by its own timeout; this bounds the whole concurrent round.
-  startToCloseTimeout: '2 minutes',
-  retry: { maximumAttempts: 2 },
-});
-const { signalRecovery, sendNotification } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
-});
+const { runChecks } = checks;
+const { signalRecovery, sendNotification } = messages;
 
 export interface HealthMonitoringInput {
   systemId: string;

@@ -3,18 +3,13 @@
 // connection before deactivating the backup one (the pipeline is never without a connection), sync
 // the primary, and confirm fresh production data landed. If a step fails, the connection statuses
 // are put back as they were and a human is told.
-import { ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import type { CheckRequest } from '../activities/checks.js';
-import type { Activities } from '../activities/index.js';
 import type { CheckResult } from '../checks/types.js';
 import { connectionStatuses, restoreConnections } from './connections.js';
 import { syncToEnd } from './sync-job.js';
 import { temporalRunUrl } from './ui-link.js';
-
-const api = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
-});
+import { api } from './activity-calls.js';
 
 export interface ReturnToPrimaryInput {
   systemId: string;
