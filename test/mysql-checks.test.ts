@@ -226,17 +226,23 @@ describe('resource_utilization', () => {
   });
 
   it('is unhealthy when connections saturate, and 1040 is classified as resource exhaustion', async () => {
-    const max = 12;
+    // Other processes of the stack (the simulator's pool, the replica's IO thread) open and close
+    // connections on their own, so fill by observation with a margin both ways: 3 slots left free,
+    // the check takes one and reads (max - 2) / max = 0.95 even if two others come or go meanwhile.
+    const max = 40;
     await primaryRoot.query(`SET GLOBAL max_connections = ${max}`);
-    const [[row]] = await primaryRoot.query<mysql.RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Threads_connected'");
-    // Leave exactly one slot: the check's own connection makes it max - 1 of max.
-    const open = max - 2 - Number(row?.Value);
-    for (let i = 0; i < open; i++) held.push(await mysql.createConnection(primaryEndpoint()));
+    const threadsConnected = async (): Promise<number> => {
+      const [[row]] = await primaryRoot.query<mysql.RowDataPacket[]>("SHOW GLOBAL STATUS LIKE 'Threads_connected'");
+      return Number(row?.Value);
+    };
+    for (let open = await threadsConnected(); open < max - 3; open = await threadsConnected()) {
+      for (let i = open; i < max - 3; i++) held.push(await mysql.createConnection(primaryEndpoint()));
+    }
     const r = await checkResources(primaryEndpoint(), 'primary', { warn: 0.6, fail: 0.9 }, 5000);
     expect(r).toMatchObject({ status: 'unhealthy', error: { code: 'CONNECTION_SATURATION' } });
     expect(r.value).toBeGreaterThanOrEqual(0.9);
     // Fill the remaining slots: the next login is refused with 1040.
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < max; i++) {
       const extra = await mysql.createConnection(primaryEndpoint()).catch(() => undefined);
       if (!extra) break;
       held.push(extra);
