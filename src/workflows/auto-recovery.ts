@@ -36,7 +36,7 @@ import {
   type RecoveryStatus,
 } from './definitions.js';
 import { syncToEnd } from './sync-job.js';
-import { temporalRunUrl } from './ui-link.js';
+import { thisRunUrl, timestampedAppender } from './this-run.js';
 import { api } from './activity-calls.js';
 
 /** Rotation is idempotent per rotation id, so its retries converge. */
@@ -73,9 +73,9 @@ class Interrupted extends Error {}
 
 export async function autoRecovery({ systemId, settings }: AutoRecoveryInput): Promise<AutoRecoveryResult> {
   const info = workflowInfo();
-  const runUrl = temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId);
+  const runUrl = thisRunUrl(settings.temporalUiUrl);
   const status: RecoveryStatus = { systemId, phase: 'analyzing', attempts: 0, story: [] };
-  const story = (line: string): void => void status.story.push(`${new Date().toISOString()} ${line}`);
+  const story = timestampedAppender(status.story);
   let failure: FailureContext | undefined;
   let decision: ({ kind: 'approve' | 'reject' } & HumanDecision) | undefined;
   let cancelled: HumanDecision | undefined;

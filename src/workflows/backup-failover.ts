@@ -3,13 +3,13 @@
 // retrying failed syncs per the seed's retry policy), validate the backup data by reading it, and
 // notify. If a step fails after the primary was deactivated, the previous connection statuses are
 // restored, so no connection is left inactive silently, and the notification says so.
-import { ApplicationFailure, sleep, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, sleep } from '@temporalio/workflow';
 import { connectionStatuses, restoreConnections } from './connections.js';
 import { syncToEnd } from './sync-job.js';
 import type { BackupValidation } from '../activities/backup-validation.js';
 import type { JobResponse } from '../integrations/airbyte/api-types.js';
 import { syncRetryDelayMs } from '../decisions/recovery-strategy.js';
-import { temporalRunUrl } from './ui-link.js';
+import { thisRunUrl, timestampedAppender } from './this-run.js';
 import { api, validation } from './activity-calls.js';
 
 export interface BackupFailoverInput {
@@ -31,11 +31,10 @@ export interface BackupFailoverResult {
 
 export async function backupFailover(input: BackupFailoverInput): Promise<BackupFailoverResult> {
   const { systemId } = input;
-  const info = workflowInfo();
   const settings = await api.getFailoverSettings(systemId);
-  const runUrl = temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId);
+  const runUrl = thisRunUrl(settings.temporalUiUrl);
   const steps: string[] = [];
-  const step = (s: string): void => void steps.push(`${new Date().toISOString()} ${s}`);
+  const step = timestampedAppender(steps);
 
   const before = await connectionStatuses(systemId);
   let primaryDeactivated = false;

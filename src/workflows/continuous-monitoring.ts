@@ -11,7 +11,7 @@ import { describeDrift } from '../decisions/storage-drift.js';
 import { assessBackup, sideHealthy } from '../decisions/health-decision.js';
 import { overallStatus, type Group, type GroupStatus, type OverallStatus } from '../decisions/overall-status.js';
 import { unhealthyOf } from './health-monitoring.js';
-import { temporalRunUrl } from './ui-link.js';
+import { thisRunUrl } from './this-run.js';
 import { checks, messages } from './activity-calls.js';
 
 const { runChecks, verifyStoragePolicies } = checks;
@@ -83,7 +83,6 @@ export async function continuousMonitoring({
           .join(',')}`;
   const now = Date.now();
   if (shouldAlert(alert, key, now, settings.reminderIntervalMs)) {
-    const info = workflowInfo();
     const problems = results.filter((r) => r.status !== 'healthy');
     await sendNotification(systemId, {
       notice: {
@@ -98,7 +97,7 @@ export async function continuousMonitoring({
         nextSteps: critical
           ? ['Check the failing components', 'Follow the recovery run']
           : ['Keep an eye on the warning'],
-        temporalUrl: temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId),
+        temporalUrl: thisRunUrl(settings.temporalUiUrl),
       },
       ...(critical ? { page: { incidentId: `continuous-${systemId}-${key ?? ''}`, action: 'trigger' as const } } : {}),
     });
@@ -107,7 +106,6 @@ export async function continuousMonitoring({
   // Back to healthy after a critical status: close that PagerDuty incident.
   const last = previous?.alert.lastKey;
   if (overall === 'healthy' && last && (last.startsWith('error') || last.startsWith('degraded'))) {
-    const info = workflowInfo();
     await sendNotification(systemId, {
       notice: {
         severity: 'info',
@@ -115,7 +113,7 @@ export async function continuousMonitoring({
         whatHappened: `Every check is healthy again (was ${last}).`,
         whatIsBeingDone: 'Resolving the incident.',
         nextSteps: [],
-        temporalUrl: temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId),
+        temporalUrl: thisRunUrl(settings.temporalUiUrl),
       },
       page: { incidentId: `continuous-${systemId}-${last}`, action: 'resolve' },
     });
@@ -124,7 +122,6 @@ export async function continuousMonitoring({
   let storageAlert: AlertMemory = storage.drifts.length ? (previous?.storageAlert ?? {}) : {};
   const storageKey = storage.drifts.length ? `storage_drift:${[...storage.drifts].sort().join(',')}` : undefined;
   if (shouldAlert(storageAlert, storageKey, now, settings.reminderIntervalMs)) {
-    const info = workflowInfo();
     await sendNotification(systemId, {
       notice: {
         severity: 'warning',
@@ -135,7 +132,7 @@ export async function continuousMonitoring({
           `Review the change, then run \`acode-guardian storage apply ${systemId}\` to restore the policy`,
           'Or update s3.policies in the config if the change is meant to stay',
         ],
-        temporalUrl: temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId),
+        temporalUrl: thisRunUrl(settings.temporalUiUrl),
       },
     });
     storageAlert = { lastKey: storageKey, lastSentAtMs: now };

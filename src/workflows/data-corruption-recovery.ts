@@ -22,7 +22,7 @@ import {
   searchAttributeKeys,
   type DataCorruptionStatus,
 } from './definitions.js';
-import { temporalRunUrl } from './ui-link.js';
+import { thisRunUrl, timestampedAppender } from './this-run.js';
 import { api, validation } from './activity-calls.js';
 
 /** It heartbeats every object: a killed worker is noticed within 30 s and the retry resumes. */
@@ -59,7 +59,7 @@ export async function dataCorruptionRecovery(
   const { systemId } = input;
   const info = workflowInfo();
   const status: DataCorruptionStatus = { phase: 'quarantining', story: [] };
-  const story = (line: string): void => void status.story.push(`${new Date().toISOString()} ${line}`);
+  const story = timestampedAppender(status.story);
   const setPhase = (phase: DataCorruptionStatus['phase']): void => {
     status.phase = phase;
     upsertSearchAttributes([{ key: searchAttributeKeys.phase, value: phase }]);
@@ -72,7 +72,7 @@ export async function dataCorruptionRecovery(
   ]);
   setPhase('quarantining');
   const settings = await api.getFailoverSettings(systemId);
-  const runUrl = temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId);
+  const runUrl = thisRunUrl(settings.temporalUiUrl);
   story(`started by ${input.by}: ${input.reason}`);
 
   // Fixed for the whole run (workflow time is replayed identically): every retry resumes the same quarantine.

@@ -4,12 +4,12 @@
 // contacts. Started by the auto-recovery once a human approved the escalation, or by an operator.
 // One activity per table: a worker crash resumes at the table it was dumping, not from zero. The
 // table in progress reports its rows (activityProgress), so the status query shows them.
-import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { TableDump } from '../activities/emergency-dump.js';
 import type { Activities } from '../activities/index.js';
 import type { Side } from '../checks/types.js';
 import { activityProgressSignal, emergencyStatusQuery, type EmergencyStatus } from './definitions.js';
-import { temporalRunUrl } from './ui-link.js';
+import { thisRunUrl, timestampedAppender } from './this-run.js';
 import { api } from './activity-calls.js';
 
 const dump = proxyActivities<Activities>({
@@ -35,13 +35,12 @@ const pad = (n: number): string => String(n).padStart(2, '0');
 
 export async function emergencyProcedure(input: EmergencyProcedureInput): Promise<EmergencyProcedureResult> {
   const { systemId } = input;
-  const info = workflowInfo();
   const status: EmergencyStatus = { phase: 'assessing', tables: [], story: [] };
-  const story = (line: string): void => void status.story.push(`${new Date().toISOString()} ${line}`);
+  const story = timestampedAppender(status.story);
   setHandler(emergencyStatusQuery, () => status);
   setHandler(activityProgressSignal, (progress) => void (status.inProgress = progress));
   const settings = await api.getEmergencySettings(systemId);
-  const runUrl = temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId);
+  const runUrl = thisRunUrl(settings.temporalUiUrl);
   story(`started by ${input.by}: ${input.reason}`);
 
   const assessment = await api.runChecks(systemId, [

@@ -3,12 +3,12 @@
 // connection before deactivating the backup one (the pipeline is never without a connection), sync
 // the primary, and confirm fresh production data landed. If a step fails, the connection statuses
 // are put back as they were and a human is told.
-import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/workflow';
 import type { CheckRequest } from '../activities/checks.js';
 import type { CheckResult } from '../checks/types.js';
 import { connectionStatuses, restoreConnections } from './connections.js';
 import { syncToEnd } from './sync-job.js';
-import { temporalRunUrl } from './ui-link.js';
+import { thisRunUrl, timestampedAppender } from './this-run.js';
 import { api } from './activity-calls.js';
 
 export interface ReturnToPrimaryInput {
@@ -41,11 +41,10 @@ const failing = (results: CheckResult[]): string[] =>
 
 export async function returnToPrimary(input: ReturnToPrimaryInput): Promise<ReturnToPrimaryResult> {
   const { systemId } = input;
-  const info = workflowInfo();
   const settings = await api.getFailoverSettings(systemId);
-  const runUrl = temporalRunUrl(settings.temporalUiUrl, info.namespace, info.workflowId, info.runId);
+  const runUrl = thisRunUrl(settings.temporalUiUrl);
   const steps: string[] = [];
-  const step = (s: string): void => void steps.push(`${new Date().toISOString()} ${s}`);
+  const step = timestampedAppender(steps);
   step(`started by ${input.by}: ${input.reason}`);
 
   const notReady = failing(await api.runChecks(systemId, primaryReady));
