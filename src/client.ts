@@ -13,7 +13,14 @@ import { registerProcedureCommands } from './cli/procedures.js';
 import { registerRecoveryCommands } from './cli/recovery.js';
 import { registerScheduleCommands } from './cli/schedules.js';
 import { registerStorageCommands } from './cli/storage.js';
-import { output, positiveNumber, useSandboxSecretsFor, withTemporal } from './cli/context.js';
+import {
+  output,
+  positiveNumber,
+  useSandboxSecretsFor,
+  withConfigOptions,
+  withTemporal,
+  type ConfigOptions,
+} from './cli/context.js';
 import { runDemo } from './demo/demo.js';
 import { logger, temporalLogger } from './observability/logger.js';
 import { syncSchedules } from './temporal/schedules.js';
@@ -68,17 +75,16 @@ export function buildCli(): Command {
       await runDemo({ keep: Boolean(opts.keep), intervalSeconds, timeoutMs });
     });
 
-  program
-    .command('check')
-    .description('run the health checks of a system now, from this machine, and print the result table')
-    .argument('<system>', 'system id from the config')
-    .option('-c, --config <path>', 'configuration file')
-    .option('--json', 'machine-readable output')
-    .action(async (systemId: string, opts: { config?: string; json?: boolean }) => {
-      const results = await runChecksNow(opts.config ?? configPathFromEnv(), systemId);
-      console.log(opts.json ? JSON.stringify(results, null, 2) : renderCheckTable(results));
-      if (results.some((r) => r.status === 'unhealthy')) process.exitCode = 2;
-    });
+  withConfigOptions(
+    program
+      .command('check')
+      .description('run the health checks of a system now, from this machine, and print the result table')
+      .argument('<system>', 'system id from the config'),
+  ).action(async (systemId: string, opts: ConfigOptions) => {
+    const results = await runChecksNow(opts.config ?? configPathFromEnv(), systemId);
+    console.log(opts.json ? JSON.stringify(results, null, 2) : renderCheckTable(results));
+    if (results.some((r) => r.status === 'unhealthy')) process.exitCode = 2;
+  });
 
   program
     .command('worker')

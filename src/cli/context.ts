@@ -1,6 +1,7 @@
 // What every Temporal-facing CLI command needs: the config (with sandbox secrets when it is the
 // local one) and a connected client, closed afterwards.
 import type { Client } from '@temporalio/client';
+import type { Command } from 'commander';
 import path from 'node:path';
 import { configPathFromEnv, loadConfig } from '../config/load.js';
 import type { GuardianConfig } from '../config/schema.js';
@@ -39,13 +40,30 @@ export async function withTemporal<T>(
   }
 }
 
+/** The options of every config-driven command. */
+export interface ConfigOptions {
+  config?: string;
+  json?: boolean;
+}
+
+/** Adds `-c, --config` and `--json` (see ConfigOptions). */
+export function withConfigOptions(command: Command): Command {
+  return command.option('-c, --config <path>', 'configuration file').option('--json', 'machine-readable output');
+}
+
+/** The options of commands a person answers for: who and why. */
+export interface DecisionOptions extends ConfigOptions {
+  by?: string;
+  reason?: string;
+}
+
 /** Prints `value` as JSON for scripts, or `human()` for people. */
 export function output(json: boolean | undefined, value: unknown, human: () => string): void {
   console.log(json ? JSON.stringify(value, null, 2) : human());
 }
 
 /** Who decides and why, from `--by` / `--reason`, for signals and runs started by hand. */
-export function humanDecision(o: { by?: string; reason?: string }): HumanDecision {
+export function humanDecision(o: DecisionOptions): HumanDecision {
   return { by: o.by ?? process.env.USER ?? 'operator', reason: o.reason ?? 'via acode-guardian CLI' };
 }
 

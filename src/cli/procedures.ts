@@ -20,14 +20,10 @@ import {
 } from '../workflows/definitions.js';
 import { emergencyProcedure } from '../workflows/emergency-procedure.js';
 import { returnToPrimary } from '../workflows/return-to-primary.js';
-import { humanDecision, output, runLink, withTemporal } from './context.js';
+import { humanDecision, output, runLink, withConfigOptions, withTemporal, type DecisionOptions } from './context.js';
 import { printProgressUntil } from './progress.js';
 
-interface Opts {
-  config?: string;
-  json?: boolean;
-  by?: string;
-  reason?: string;
+interface Opts extends DecisionOptions {
   wait?: boolean;
   quarantineOnly?: boolean;
 }
@@ -138,10 +134,7 @@ async function run<Result>(kind: OperatorProcedure, procedure: Procedure<Result>
 
 export function registerProcedureCommands(program: Command): void {
   const common = (c: Command): Command =>
-    c
-      .argument('<system>', 'system id from the config')
-      .option('-c, --config <path>', 'configuration file')
-      .option('--json', 'machine-readable output')
+    withConfigOptions(c.argument('<system>', 'system id from the config'))
       .option('--by <who>', 'who starts it (default $USER)')
       .option('--reason <text>', 'why (goes into the run and its notifications)')
       .option(

@@ -14,23 +14,23 @@ import {
   searchAttributeKeys,
   statusQuery,
 } from '../workflows/definitions.js';
-import { humanDecision, output, positiveNumber, runLink, withTemporal } from './context.js';
+import {
+  humanDecision,
+  output,
+  positiveNumber,
+  runLink,
+  withConfigOptions,
+  withTemporal,
+  type DecisionOptions,
+} from './context.js';
 import { watchExitCode, watchRecovery } from './recovery-watch.js';
 
-interface Opts {
-  config?: string;
-  json?: boolean;
-  by?: string;
-  reason?: string;
-}
+type Opts = DecisionOptions;
 
 export function registerRecoveryCommands(program: Command): void {
   const recovery = program.command('recovery').description("a system's auto-recovery run (workflow recovery-<system>)");
   const common = (c: Command): Command =>
-    c
-      .argument('<system>', 'system id')
-      .option('-c, --config <path>', 'configuration file')
-      .option('--json', 'machine-readable output')
+    withConfigOptions(c.argument('<system>', 'system id'))
       .option('--by <who>', 'who decides (default $USER)')
       .option('--reason <text>', 'why');
 

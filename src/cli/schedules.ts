@@ -5,17 +5,15 @@ import { findSystem } from '../config/load.js';
 import { temporalRunUrl, temporalScheduleUrl } from '../workflows/ui-link.js';
 import { syncSchedules } from '../temporal/schedules.js';
 import { archiveScheduleId, continuousScheduleId, monitoringScheduleId } from '../workflows/definitions.js';
+import { output, withConfigOptions, withTemporal, type ConfigOptions } from './context.js';
 
 const scheduleIdsOf = (systemId: string): string[] => [
   monitoringScheduleId(systemId),
   continuousScheduleId(systemId),
   archiveScheduleId(systemId),
 ];
-import { output, withTemporal } from './context.js';
 
-interface Opts {
-  config?: string;
-  json?: boolean;
+interface Opts extends ConfigOptions {
   reason?: string;
 }
 
@@ -23,10 +21,8 @@ export function registerScheduleCommands(program: Command): void {
   const schedules = program
     .command('schedules')
     .description('the monitoring schedules (Temporal Schedules), driven by the config');
-  const common = (c: Command): Command =>
-    c.option('-c, --config <path>', 'configuration file').option('--json', 'machine-readable output');
 
-  common(
+  withConfigOptions(
     schedules.command('sync').description('create or update every system schedule from the config (idempotent)'),
   ).action((o: Opts) =>
     withTemporal(o.config, async (client, config) => {
@@ -35,27 +31,26 @@ export function registerScheduleCommands(program: Command): void {
     }),
   );
 
-  common(schedules.command('list').description('each system schedule: state, next runs, recent runs')).action(
-    (o: Opts) =>
-      withTemporal(o.config, async (client, config) => {
-        const rows: { scheduleId: string; state: string; note: string; next: string; recentRuns: number }[] = [];
-        for (const id of config.systems.flatMap((s) => scheduleIdsOf(s.id))) {
-          const d = await client.schedule
-            .getHandle(id)
-            .describe()
-            .catch(() => undefined);
-          rows.push({
-            scheduleId: id,
-            state: d ? (d.state.paused ? 'paused' : 'active') : 'missing (run schedules sync)',
-            note: d?.state.note ?? '',
-            next: d?.info.nextActionTimes[0]?.toISOString() ?? '-',
-            recentRuns: d?.info.recentActions.length ?? 0,
-          });
-        }
-        output(o.json, rows, () =>
-          rows.map((r) => `${r.scheduleId}  ${r.state}  next ${r.next}  ${r.note}`).join('\n'),
-        );
-      }),
+  withConfigOptions(
+    schedules.command('list').description('each system schedule: state, next runs, recent runs'),
+  ).action((o: Opts) =>
+    withTemporal(o.config, async (client, config) => {
+      const rows: { scheduleId: string; state: string; note: string; next: string; recentRuns: number }[] = [];
+      for (const id of config.systems.flatMap((s) => scheduleIdsOf(s.id))) {
+        const d = await client.schedule
+          .getHandle(id)
+          .describe()
+          .catch(() => undefined);
+        rows.push({
+          scheduleId: id,
+          state: d ? (d.state.paused ? 'paused' : 'active') : 'missing (run schedules sync)',
+          note: d?.state.note ?? '',
+          next: d?.info.nextActionTimes[0]?.toISOString() ?? '-',
+          recentRuns: d?.info.recentActions.length ?? 0,
+        });
+      }
+      output(o.json, rows, () => rows.map((r) => `${r.scheduleId}  ${r.state}  next ${r.next}  ${r.note}`).join('\n'));
+    }),
   );
 
   for (const [name, what] of [
@@ -63,7 +58,7 @@ export function registerScheduleCommands(program: Command): void {
     ['resume', 'resume the paused schedules of a system'],
     ['trigger', 'run the health monitoring of a system now'],
   ] as const) {
-    common(
+    withConfigOptions(
       schedules
         .command(name)
         .description(what)

@@ -10,12 +10,9 @@ import {
   type StorageVerifyReport,
 } from '../activities/storage.js';
 import { describeDrift } from '../decisions/storage-drift.js';
-import { loadCliConfig, output } from './context.js';
+import { loadCliConfig, output, withConfigOptions, type ConfigOptions } from './context.js';
 
-interface Opts {
-  config?: string;
-  json?: boolean;
-}
+type Opts = ConfigOptions;
 
 /** The systems named on the command line (all of them when none is). */
 async function systemsOf(systemId: string | undefined, o: Opts) {
@@ -34,10 +31,7 @@ export function registerStorageCommands(program: Command): void {
       "the buckets' declared settings: versioning, encryption, lifecycle, replication, logging, notifications",
     );
   const common = (c: Command): Command =>
-    c
-      .argument('[system]', 'system id (default: every configured system)')
-      .option('-c, --config <path>', 'configuration file')
-      .option('--json', 'machine-readable output');
+    withConfigOptions(c.argument('[system]', 'system id (default: every configured system)'));
 
   common(
     storage
