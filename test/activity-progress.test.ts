@@ -4,15 +4,13 @@
 // the interval are held back, the final one always goes.
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../src/activities/index.js';
 import { progressReporter, type ProgressReport } from '../src/activities/progress.js';
 import { emergencyStatusQuery, type ActivityProgress } from '../src/workflows/definitions.js';
 import { emergencyProcedure } from '../src/workflows/emergency-procedure.js';
 import { recoveryFakes } from './support/recovery-fakes.js';
-import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
+import { devServerEnv, projectWorker, uniqueId } from './support/temporal.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -46,12 +44,7 @@ describe('activity progress', () => {
       return fakeDump(systemId, req);
     };
     const taskQueue = uniqueId('progress');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url))),
-      activities: { ...activities, dumpTableToS3 },
-    });
+    const worker = await projectWorker(env, taskQueue, { ...activities, dumpTableToS3 });
     const handle = await env.client.workflow.start(emergencyProcedure, {
       taskQueue,
       workflowId: uniqueId('emergency-progress'),

@@ -3,9 +3,7 @@
 // archived copy is copied again; the workflow runs with the real activities under time skipping.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArchiveReport } from '../src/activities/archive.js';
 import { SystemRegistry } from '../src/activities/context.js';
@@ -18,7 +16,7 @@ import { archiveKey, snapshotDayOf } from '../src/integrations/s3/archive-layout
 import { sandboxS3Client } from '../src/stack/s3.js';
 import { archiveSnapshots } from '../src/workflows/archive-snapshots.js';
 import { deleteBucketsWithPrefix, isolatedBucketsConfig } from './support/storage.js';
-import { bundle, timeSkippingEnv, uniqueId } from './support/temporal.js';
+import { projectWorker, timeSkippingEnv, uniqueId } from './support/temporal.js';
 
 const { configFile, bucketPrefix } = isolatedBucketsConfig();
 const s3 = sandboxS3Client(process.env as Record<string, string>);
@@ -131,12 +129,7 @@ describe('archiveSnapshots workflow with the real activities', () => {
 
   it('archives what is missing and writes an audit record', async () => {
     const taskQueue = uniqueId('archive');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url))),
-      activities: createActivities(config),
-    });
+    const worker = await projectWorker(env, taskQueue, createActivities(config));
     const result = await worker.runUntil(
       env.client.workflow.execute(archiveSnapshots, {
         taskQueue,

@@ -1,8 +1,6 @@
 // Auto-recovery under time skipping: every strategy, escalation path, approval / rejection /
 // timeout, signals mid-backoff, anti-flapping; timer durations asserted from the history.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailureType } from '../src/decisions/failure-classification.js';
 import { autoRecovery } from '../src/workflows/auto-recovery.js';
@@ -16,13 +14,11 @@ import {
   type FailureContext,
 } from '../src/workflows/definitions.js';
 import { recoveryFakes, recoverySettings, registerSearchAttributes, timersOf } from './support/recovery-fakes.js';
-import { bundle, timeSkippingEnv, uniqueId } from './support/temporal.js';
+import { projectWorker, timeSkippingEnv, uniqueId } from './support/temporal.js';
 
 let env: TestWorkflowEnvironment;
-let workflowBundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  workflowBundle = await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)));
   env = await timeSkippingEnv();
   await registerSearchAttributes(env);
 });
@@ -39,12 +35,7 @@ const failure = (failureType: FailureType, consecutiveFailures: number): Failure
 
 async function start(fakes: ReturnType<typeof recoveryFakes>, first: FailureContext, settings = recoverySettings) {
   const taskQueue = uniqueId('recovery');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle,
-    activities: fakes.activities,
-  });
+  const worker = await projectWorker(env, taskQueue, fakes.activities);
   const handle = await env.client.workflow.signalWithStart(autoRecovery, {
     taskQueue,
     workflowId: uniqueId('recovery-acode'),

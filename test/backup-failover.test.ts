@@ -1,8 +1,6 @@
 // The backup failover workflow: every branch under time skipping with activities stubbed at the
 // boundary, and the main path end to end on the real stack.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../src/activities/index.js';
 import type { NotificationRequest } from '../src/activities/notifications.js';
@@ -16,13 +14,7 @@ import { backupFailover } from '../src/workflows/backup-failover.js';
 import { simulator } from './support/airbyte.js';
 import { syncSettings, timersOf } from './support/recovery-fakes.js';
 import { realStackSuite, sandboxConfigPollingEverySecond } from './support/real-stack-suite.js';
-import { bundle, timeSkippingEnv, uniqueId } from './support/temporal.js';
-
-const workflowsPath = fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url));
-let workflowBundle: WorkflowBundleWithSourceMap;
-beforeAll(async () => {
-  workflowBundle = await bundle(workflowsPath);
-});
+import { projectWorker, timeSkippingEnv, uniqueId } from './support/temporal.js';
 
 const settings = syncSettings;
 
@@ -100,12 +92,7 @@ describe('backupFailover under time skipping', () => {
 
   async function runFailover(fake: ReturnType<typeof fakeActivities>) {
     const taskQueue = uniqueId('failover');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle,
-      activities: fake.activities,
-    });
+    const worker = await projectWorker(env, taskQueue, fake.activities);
     const handle = await env.client.workflow.start(backupFailover, {
       taskQueue,
       workflowId: uniqueId('failover-acode'),
@@ -213,12 +200,7 @@ describe('backupFailover end to end on the real stack', () => {
     const env = realEnv();
     const { config } = await sandboxConfigPollingEverySecond();
     const taskQueue = uniqueId('failover-e2e');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle,
-      activities: createActivities(config),
-    });
+    const worker = await projectWorker(env, taskQueue, createActivities(config));
     const result = await worker.runUntil(
       env.client.workflow.execute(backupFailover, {
         taskQueue,

@@ -1,11 +1,9 @@
 // The operator CLI against the real Temporal dev server: `recovery start | status | watch | cancel`,
 // `failover`, `emergency` and `quarantine`, with the activities stubbed at the boundary.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Activities } from '../src/activities/index.js';
 import { progressReporter } from '../src/activities/progress.js';
@@ -15,7 +13,7 @@ import type { RecoveryStatus } from '../src/workflows/definitions.js';
 import { emergencyStatusQuery, operatorWorkflowId, recoveryWorkflowId } from '../src/workflows/definitions.js';
 import type { autoRecovery } from '../src/workflows/auto-recovery.js';
 import { recoveryFakes, syncSettings } from './support/recovery-fakes.js';
-import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
+import { devServerEnv, projectWorker, uniqueId } from './support/temporal.js';
 
 let env: TestWorkflowEnvironment;
 const systemId = uniqueId('cli').toLowerCase().slice(0, 30);
@@ -59,14 +57,9 @@ async function cli(...args: string[]): Promise<string> {
 
 /** A worker on the test's own task queue with the stubbed activities (sync jobs polled every 100 ms). */
 async function fakeWorker(fakes = recoveryFakes()) {
-  return Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url))),
-    activities: {
-      ...fakes.activities,
-      getFailoverSettings: () => Promise.resolve({ ...syncSettings, jobPollIntervalMs: 100 }),
-    },
+  return projectWorker(env, taskQueue, {
+    ...fakes.activities,
+    getFailoverSettings: () => Promise.resolve({ ...syncSettings, jobPollIntervalMs: 100 }),
   });
 }
 

@@ -2,8 +2,6 @@
 // with activities stubbed, and the audit record written to the real S3 server.
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../src/activities/index.js';
 import type { NotificationRequest } from '../src/activities/notifications.js';
@@ -16,7 +14,7 @@ import { continuousMonitoring } from '../src/workflows/continuous-monitoring.js'
 import type { FailureContext } from '../src/workflows/definitions.js';
 import type { StorageVerifyReport } from '../src/activities/storage.js';
 import type { Drift } from '../src/decisions/storage-drift.js';
-import { bundle, timeSkippingEnv, uniqueId } from './support/temporal.js';
+import { projectWorker, timeSkippingEnv, uniqueId } from './support/temporal.js';
 
 function r(check: CheckName, side: Side, status: CheckStatus, value: number | null = 1, code?: string): CheckResult {
   return {
@@ -79,9 +77,7 @@ describe('overallStatus (seed determine_overall_status)', () => {
 
 describe('continuousMonitoring under time skipping', () => {
   let env: TestWorkflowEnvironment;
-  let workflowBundle: WorkflowBundleWithSourceMap;
   beforeAll(async () => {
-    workflowBundle = await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)));
     env = await timeSkippingEnv();
   });
   afterAll(() => env?.teardown());
@@ -110,7 +106,7 @@ describe('continuousMonitoring under time skipping', () => {
       },
     };
     const taskQueue = uniqueId('continuous');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+    const worker = await projectWorker(env, taskQueue, activities);
     const result = await worker.runUntil(
       env.client.workflow.execute(continuousMonitoring, {
         taskQueue,

@@ -6,21 +6,17 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailureContext } from '../src/workflows/definitions.js';
 import { autoRecovery } from '../src/workflows/auto-recovery.js';
 import { dataCorruptionRecovery } from '../src/workflows/data-corruption-recovery.js';
 import { failureObservedSignal } from '../src/workflows/definitions.js';
 import { recoveryFakes, recoverySettings, registerSearchAttributes } from './support/recovery-fakes.js';
-import { bundle, timeSkippingEnv, uniqueId } from './support/temporal.js';
+import { projectWorker, timeSkippingEnv, uniqueId } from './support/temporal.js';
 
 let env: TestWorkflowEnvironment;
-let workflowBundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
-  workflowBundle = await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)));
   env = await timeSkippingEnv();
   await registerSearchAttributes(env);
 });
@@ -30,12 +26,7 @@ const fakes = (backupClean: boolean) => recoveryFakes({ backupClean });
 
 async function runRecovery(f: ReturnType<typeof fakes>, quarantineOnly = false) {
   const taskQueue = uniqueId('data-recovery');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle,
-    activities: f.activities,
-  });
+  const worker = await projectWorker(env, taskQueue, f.activities);
   return worker.runUntil(
     env.client.workflow.execute(dataCorruptionRecovery, {
       taskQueue,
@@ -125,12 +116,7 @@ describe('auto-recovery on data_corruption', () => {
     it(`starts the data-corruption recovery as a child (backup ${clean ? 'clean' : 'not clean'} -> ${outcome})`, async () => {
       const f = fakes(clean);
       const taskQueue = uniqueId('recovery');
-      const worker = await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue,
-        workflowBundle,
-        activities: f.activities,
-      });
+      const worker = await projectWorker(env, taskQueue, f.activities);
       const handle = await env.client.workflow.signalWithStart(autoRecovery, {
         taskQueue,
         workflowId: uniqueId('recovery-acode'),

@@ -1,9 +1,7 @@
 // End to end on the real local stack: Temporal dev server, a real worker with the real
 // activities, MariaDB primary and replica, S3, the Airbyte simulator and the webhook sink.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { rmSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../src/activities/index.js';
 import { recoverySettings } from '../src/activities/settings.js';
@@ -18,10 +16,9 @@ import { healthMonitoring } from '../src/workflows/health-monitoring.js';
 import { monitoringSettings } from '../src/activities/settings.js';
 import { simulator } from './support/airbyte.js';
 import { artifactPath, withPage } from './support/browser.js';
-import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
+import { devServerEnv, projectWorker, uniqueId } from './support/temporal.js';
 
 let env: TestWorkflowEnvironment;
-let workflowBundle: WorkflowBundleWithSourceMap;
 /** The system id of the failover scenario, whose recovery the browser test looks for. */
 let failedOverSystem: string | undefined;
 const sink = new WebhookSinkClient();
@@ -42,7 +39,6 @@ async function e2eConfig(): Promise<GuardianConfig> {
 
 beforeAll(async () => {
   env = await devServerEnv();
-  workflowBundle = await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)));
 });
 afterAll(async () => {
   await simulator.reset();
@@ -61,12 +57,7 @@ describe('end to end', () => {
       (() => {
         throw new Error('no system');
       })();
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: config.temporal.task_queue,
-      workflowBundle,
-      activities: createActivities(config),
-    });
+    const worker = await projectWorker(env, config.temporal.task_queue, createActivities(config));
     const primary = mariaInstance('primary');
     await worker.runUntil(async () => {
       const healthy = await env.client.workflow.execute(healthMonitoring, {
@@ -176,24 +167,14 @@ describe('end to end', () => {
         },
       ],
     });
-    const first = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle,
-      activities: createActivities(config),
-    });
+    const first = await projectWorker(env, taskQueue, createActivities(config));
     const running = first.run();
     for (let i = 0; i < 100 && (await handle.query(statusQuery).catch(() => undefined))?.phase !== 'backing_off'; i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
     first.shutdown();
     await running;
-    const second = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle,
-      activities: createActivities(config),
-    });
+    const second = await projectWorker(env, taskQueue, createActivities(config));
     const result = await second.runUntil(handle.result());
     expect(result).toMatchObject({ outcome: 'recovered', strategy: 'retry_primary_with_backoff' });
     const state = await simulator.state();

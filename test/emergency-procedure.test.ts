@@ -5,10 +5,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { WorkflowFailedError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type mysql from 'mysql2/promise';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../src/activities/index.js';
@@ -23,17 +21,15 @@ import { acodeDatabase } from '../src/stack/services.js';
 import { WebhookSinkClient } from '../src/stack/webhook-sink-client.js';
 import type { ActivityProgress } from '../src/workflows/definitions.js';
 import { emergencyProcedure } from '../src/workflows/emergency-procedure.js';
-import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
+import { devServerEnv, projectWorker, uniqueId } from './support/temporal.js';
 
 let env: TestWorkflowEnvironment;
-let workflowBundle: WorkflowBundleWithSourceMap;
 let config: GuardianConfig;
 const sink = new WebhookSinkClient();
 const s3 = sandboxS3Client(process.env as Record<string, string>);
 
 beforeAll(async () => {
   env = await devServerEnv();
-  workflowBundle = await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)));
   config = await loadConfig(localConfigPath);
   config.temporal.task_queue = uniqueId('emergency');
 });
@@ -44,12 +40,7 @@ afterAll(async () => {
 beforeEach(() => sink.clear());
 
 async function runProcedure(workflowId = uniqueId('emergency-acode')) {
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue: config.temporal.task_queue,
-    workflowBundle,
-    activities: createActivities(config),
-  });
+  const worker = await projectWorker(env, config.temporal.task_queue, createActivities(config));
   return worker.runUntil(
     env.client.workflow.execute(emergencyProcedure, {
       taskQueue: config.temporal.task_queue,

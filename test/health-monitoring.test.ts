@@ -1,8 +1,6 @@
 // Health monitoring under time skipping: consecutive failures carried across scheduled runs,
 // fast confirmation, the decision matrix, signal-with-start of the recovery, alert noise control.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../src/activities/index.js';
 import type { NotificationRequest } from '../src/activities/notifications.js';
@@ -11,13 +9,11 @@ import type { CheckRequest } from '../src/activities/checks.js';
 import type { CheckResult } from '../src/checks/types.js';
 import type { FailureContext } from '../src/workflows/definitions.js';
 import { healthMonitoring } from '../src/workflows/health-monitoring.js';
-import { bundle, timeSkippingEnv, uniqueId } from './support/temporal.js';
+import { projectWorker, timeSkippingEnv, uniqueId } from './support/temporal.js';
 import { timersOf } from './support/recovery-fakes.js';
 
 let env: TestWorkflowEnvironment;
-let workflowBundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
-  workflowBundle = await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)));
   env = await timeSkippingEnv();
 });
 afterAll(() => env?.teardown());
@@ -89,12 +85,7 @@ function fakes(world: World) {
 /** One monitoring run (the count across scheduled runs is tested with a real schedule). */
 async function tick(f: ReturnType<typeof fakes>, confirm: boolean) {
   const taskQueue = uniqueId('health');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle,
-    activities: f.activities,
-  });
+  const worker = await projectWorker(env, taskQueue, f.activities);
   const handle = await env.client.workflow.start(healthMonitoring, {
     taskQueue,
     workflowId: uniqueId('health-acode'),

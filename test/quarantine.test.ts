@@ -6,7 +6,6 @@
 // Everything runs under prefixes of its own (a config variant), removed afterwards.
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { SchemaElement } from 'hyparquet';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -30,19 +29,16 @@ import { WebhookSinkClient } from '../src/stack/webhook-sink-client.js';
 import { dataCorruptionRecovery } from '../src/workflows/data-corruption-recovery.js';
 import { dataCorruptionStatusQuery } from '../src/workflows/definitions.js';
 import { simulator } from './support/airbyte.js';
-import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
+import { devServerEnv, projectWorker, uniqueId } from './support/temporal.js';
 
-const workflowsPath = path.join(repoRoot, 'src/workflows/index.ts');
 const s3 = sandboxS3Client(process.env as Record<string, string>);
 const sink = new WebhookSinkClient();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'acode-quarantine-'));
 const roots: string[] = [];
 let env: TestWorkflowEnvironment;
-let workflowBundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   env = await devServerEnv();
-  workflowBundle = await bundle(workflowsPath);
 });
 afterAll(async () => {
   for (const root of roots) {
@@ -162,12 +158,7 @@ describe('quarantine on the real stack', () => {
       expect(atKill.quarantine).toBeLessThan(count);
 
       // A new worker takes the activity over once its heartbeat times out, and resumes.
-      const second = await Worker.create({
-        connection: env.nativeConnection,
-        taskQueue: config.temporal.task_queue,
-        workflowBundle,
-        activities: createActivities(config),
-      });
+      const second = await projectWorker(env, config.temporal.task_queue, createActivities(config));
       const result = await second.runUntil(async () => {
         const done = await handle.result();
         expect((await handle.query(dataCorruptionStatusQuery)).inProgress).toBeUndefined();
@@ -229,12 +220,7 @@ describe('quarantine on the real stack', () => {
     }
     const connectionsBefore = (await simulator.state()).connections.map((c) => [c.connectionId, c.status]);
     const reason = `test: corrupt data ${uniqueId('marker')}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: config.temporal.task_queue,
-      workflowBundle,
-      activities: createActivities(config),
-    });
+    const worker = await projectWorker(env, config.temporal.task_queue, createActivities(config));
     const handle = await env.client.workflow.start(dataCorruptionRecovery, {
       taskQueue: config.temporal.task_queue,
       workflowId: uniqueId('quarantine-acode'),

@@ -2,8 +2,6 @@
 // activities, and on the real stack the whole story: the monitor sees the pipeline on the backup
 // with a healthy primary, the return, and the monitor sees everything healthy again.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../src/activities/index.js';
 import type { JobResponse } from '../src/integrations/airbyte/api-types.js';
@@ -13,12 +11,7 @@ import { monitoringSettings } from '../src/activities/settings.js';
 import { simulator } from './support/airbyte.js';
 import { recoveryFakes } from './support/recovery-fakes.js';
 import { realStackSuite, sandboxConfigPollingEverySecond } from './support/real-stack-suite.js';
-import { bundle, timeSkippingEnv, uniqueId } from './support/temporal.js';
-
-let workflowBundle: WorkflowBundleWithSourceMap;
-beforeAll(async () => {
-  workflowBundle = await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url)));
-});
+import { projectWorker, timeSkippingEnv, uniqueId } from './support/temporal.js';
 
 describe('returnToPrimary under time skipping', () => {
   let env: TestWorkflowEnvironment;
@@ -32,12 +25,7 @@ describe('returnToPrimary under time skipping', () => {
     fakes.statuses.primary = 'inactive';
     fakes.statuses.backup = 'active';
     const taskQueue = uniqueId('failback');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle,
-      activities: { ...fakes.activities, ...overrides },
-    });
+    const worker = await projectWorker(env, taskQueue, { ...fakes.activities, ...overrides });
     return worker.runUntil(
       env.client.workflow.execute(returnToPrimary, {
         taskQueue,
@@ -102,7 +90,7 @@ describe('returnToPrimary on the real stack', () => {
     await activities.setAirbyteConnectionStatus('acode', 'primary', 'inactive');
     await activities.setAirbyteConnectionStatus('acode', 'backup', 'active');
     const taskQueue = uniqueId('failback-e2e');
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle, activities });
+    const worker = await projectWorker(env, taskQueue, activities);
     const monitor = () =>
       env.client.workflow.execute(healthMonitoring, {
         taskQueue,

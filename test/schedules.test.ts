@@ -2,8 +2,6 @@
 // consecutive-failure count carried from one scheduled run to the next (the schedule's lastResult).
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activities } from '../src/activities/index.js';
 import type { CheckRequest } from '../src/activities/checks.js';
@@ -13,7 +11,7 @@ import { localConfigPath } from '../src/stack/paths.js';
 import { syncSchedules } from '../src/temporal/schedules.js';
 import { archiveScheduleId, continuousScheduleId, monitoringScheduleId } from '../src/workflows/definitions.js';
 import type { HealthRunResult } from '../src/workflows/health-monitoring.js';
-import { bundle, devServerEnv, uniqueId } from './support/temporal.js';
+import { devServerEnv, projectWorker, uniqueId } from './support/temporal.js';
 
 let env: TestWorkflowEnvironment;
 let config: GuardianConfig;
@@ -95,12 +93,7 @@ describe('monitoring schedules', () => {
   });
 
   it('carry the consecutive-failure count from one run to the next', async () => {
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue: config.temporal.task_queue,
-      workflowBundle: await bundle(fileURLToPath(new URL('../src/workflows/index.ts', import.meta.url))),
-      activities: downPrimary,
-    });
+    const worker = await projectWorker(env, config.temporal.task_queue, downPrimary);
     const schedule = env.client.schedule.getHandle(monitoringScheduleId(systemId));
     // Paused, so only the runs triggered here happen (a trigger runs even a paused schedule).
     await schedule.pause('test');
